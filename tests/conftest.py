@@ -1,0 +1,49 @@
+"""Shared fixtures. Every test runs with its own config and data dirs, never the user's."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _isolated_dirs(tmp_path, monkeypatch):
+    cfg = tmp_path / "config"
+    data = tmp_path / "data"
+    monkeypatch.setenv("APIPLAY_CONFIG_DIR", str(cfg))
+    monkeypatch.setenv("APIPLAY_DATA_DIR", str(data))
+    for var in (
+        "APIPLAY_GOCACHE_TOKEN", "APIPLAY_NOOSFERO_TOKEN", "APIPLAY_NOOSFERO_LOGIN",
+        "APIPLAY_NOOSFERO_PASSWORD", "APIPLAY_TRACKINGRAM_EMAIL", "APIPLAY_TRACKINGRAM_TOKEN",
+        "APIPLAY_GOCACHE_URL", "APIPLAY_NOOSFERO_URL", "APIPLAY_TRACKINGRAM_URL", "APIPLAY_TARGET",
+        "APIPLAY_THEME",
+    ):
+        monkeypatch.delenv(var, raising=False)
+    yield
+
+
+@pytest.fixture(scope="session")
+def sandbox_url():
+    """Origin (http://127.0.0.1:PORT) of one shared sandbox with the documented limits."""
+    from tui.sandbox.server import SandboxServer
+
+    server = SandboxServer(port=0)
+    url = server.start()
+    yield url
+    server.stop()
+
+
+@pytest.fixture
+def make_sandbox():
+    """Factory for a private sandbox (e.g. small limits): make_sandbox(trackingram_limit=3) -> origin."""
+    from tui.sandbox.server import SandboxServer
+
+    servers = []
+
+    def factory(**kwargs):
+        server = SandboxServer(port=0, **kwargs)
+        servers.append(server)
+        return server.start()
+
+    yield factory
+    for server in servers:
+        server.stop()
