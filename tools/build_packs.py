@@ -29,7 +29,6 @@ Json = dict[str, Any]
 # Helpers
 
 _RB_PAREN = re.compile(r"\s*\((?:[^()]*?\.rb\b[^()]*)\)")
-_RB_BARE = re.compile(r"\s*(?:[\w./-]+\.rb)(?::[\d,\-]+)?(?:\s*/\s*[\w./ -]+)?")
 
 
 def clean(text: str | None) -> str:
@@ -37,7 +36,7 @@ def clean(text: str | None) -> str:
     if not text:
         return ""
     out = _RB_PAREN.sub("", text)
-    out = re.sub(r"\s*(?:[\w./-]+\.rb)(?::[\d,\-]+)?", "", out)
+    out = re.sub(r"\s*(?:[\w./-]+\.rb)(?::[\d,\-]+)?(?:\s*/\s*[\w-]+(?=\.?\s*$))?", "", out)
     out = re.sub(r"\s+([.,;:])", r"\1", out)
     out = re.sub(r"\(\s*[,;]?\s*\)", "", out)
     out = re.sub(r"[ \t]{2,}", " ", out).strip()
@@ -447,10 +446,10 @@ def gocache_params(e: Json) -> tuple[list[Json], Json, list[str]]:
             s["x-apiplay-whole-body"] = True
         elif p["name"] == "<section>.<item>":
             name = "permissions"
-            s = {"type": "object", "additionalProperties": {"type": "string"}, "x-apiplay-whole-body": True}
-            desc = ("Free-form permissions: each key is a '<section>.<item>' name sent as its own form field "
+            s = {"type": "object", "additionalProperties": {"type": "string"}}
+            desc = ("Free-form permissions as a JSON object: each key is a '<section>.<item>' name "
                     "(e.g. account.plan, account.*, smartrules.*), each value create|read|update|delete "
-                    "(combine with |). " + desc).strip()
+                    "(combine with |). GoCache reads each one as its own form field named <section>.<item>.")
         elif p["name"] == "action[<field>]":
             name = "action"
             s = {"type": "object", "additionalProperties": {"type": "string"}}
@@ -530,7 +529,8 @@ def build_gocache(ref: Json) -> Json:
         xa["notes"] = " ".join(notes)
         if method == "GET" and path == "/history/":
             xa["paging"] = {"style": "offset", "size_param": "limit", "offset_param": "offset",
-                            "default_size": None, "max_size": None}
+                            "default_size": None, "max_size": None, "total_header": None, "size_header": None,
+                            "link_header": None, "more_field": None, "items_field": None}
         op["x-apiplay"] = xa
         paths.setdefault(path, {})[method.lower()] = op
 

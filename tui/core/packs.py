@@ -228,32 +228,49 @@ def _resolve_refs(doc: Any, probs: _Problems) -> Any:
                 return _MISSING
         return node
 
-    def walk(node: Any, where: str, chain: tuple[str, ...]) -> Any:
+    def walk(node: Any, where: str, chain: tuple[str, ...], hops: tuple[str, ...], depth: int) -> Any:
+        # chain: every $ref on the way here; hops: the $refs followed since the last real object.
         if isinstance(node, dict):
             ref = node.get("$ref")
             if isinstance(ref, str):
-                if ref in chain:
-                    probs.add(where, f"$ref {ref!r} refers to itself (a cycle); it is left empty")
+                if ref in hops:
+                    probs.add(where, f"$ref {ref!r} refers back to itself (a cycle of references)")
+                    return {_UNRESOLVED: ref}
+                if ref in chain or depth > _MAX_SCHEMA_DEPTH:
+                    # a recursive schema (a Book has an Author who has Books): legal; stop expanding here
                     return {}
                 target = lookup(ref, _join(where, "$ref"))
                 if target is _MISSING:
-                    return {}
-                resolved = walk(target, where, chain + (ref,))
+                    return {_UNRESOLVED: ref}
+                resolved = walk(target, where, chain + (ref,), hops + (ref,), depth)
                 siblings = {k: v for k, v in node.items() if k != "$ref"}
                 if siblings and isinstance(resolved, dict):
                     merged = dict(resolved)
-                    merged.update({k: walk(v, _join(where, k), chain) for k, v in siblings.items()})
+                    merged.update({k: walk(v, _join(where, k), chain, (), depth) for k, v in siblings.items()})
                     return merged
                 return resolved
-            return {k: walk(v, _join(where, str(k)), chain) for k, v in node.items()}
+            out = {}
+            for k, v in node.items():
+                if k in ("example", "x-apiplay") or (k == "schema" and ".responses." in where) or (
+                        k == "components" and not where):
+                    out[k] = v  # literal data, or not needed (response schemas; components when unused)
+                    continue
+                d = depth + 1 if k in ("properties", "items", "additionalProperties", "allOf", "oneOf",
+                                       "anyOf") else depth
+                out[k] = walk(v, _join(where, str(k)), chain, (), d)
+            return out
         if isinstance(node, list):
-            return [walk(v, _join(where, i), chain) for i, v in enumerate(node)]
+            return [walk(v, _join(where, i), chain, (), depth) for i, v in enumerate(node)]
         return node
 
-    return walk(doc, "", ())
+    return walk(doc, "", (), (), 0)
 
 
 _MISSING = object()
+#: Put in place of a $ref that could not be resolved (already reported), so it is not reported twice.
+_UNRESOLVED = "x-apiplay-unresolved-ref"
+#: How deep nested schemas are expanded (apiplay reads a body's properties and an array's items only).
+_MAX_SCHEMA_DEPTH = 6
 
 
 def _has_refs(node: Any) -> bool:
@@ -377,6 +394,8 @@ def _make_param(name: str, location: str, schema: Any, where: str, r: _Reader, *
 
 def _parse_parameter(obj: Any, where: str, r: _Reader) -> Param | None:
     d = r.dict(obj, where)
+    if _UNRESOLVED in d:
+        return None
     if not d:
         if isinstance(obj, dict):
             r.p.add(where, "is empty (expected a parameter with name and in)")
@@ -752,13 +771,13 @@ def _auth_from_security(doc: dict, r: _Reader) -> AuthSpec:
 # Operations
 
 
-def _op_auth(op: dict, doc_security: Any, where: str, r: _Reader, x: dict) -> str:
+def _op_auth(op: dict, doc_security: Any, where: str, r: _Reader, x: dict, ctx_has_auth: bool) -> str:
     level = r.choice(x, "auth", _join(where, "x-apiplay"), AUTH_LEVELS, None)
     if level:
         return level
     sec = op.get("security", doc_security)
     if sec is None:
-        return "none" if not doc_security else "required"
+        return "required" if ctx_has_auth else "none"
     if not isinstance(sec, list):
         r.p.add(_join(where, "security"), f"expected a list, got {_fmt(sec)}")
         return "required"
@@ -890,7 +909,7 @@ def _endpoint(method: str, path: str, op: Any, path_params: list, ctx: dict, r: 
         operation_id=r.str(op, "operationId", where, "") or "",
         params=tuple(params),
         body_encoding=body_encoding,
-        auth=_op_auth(op, ctx["security"], where, r, x),
+        auth=_op_auth(op, ctx["security"], where, r, x, ctx["has_auth"]),
         evidence=r.choice(x, "evidence", xw, EVIDENCE_LEVELS, None),
         paging=paging,
         statuses=statuses,
@@ -1001,7 +1020,7 @@ def load_pack_data(data: Any, *, source: str = "", builtin: bool = True) -> Prov
     if security is not None and not isinstance(security, list):
         probs.add("security", f"expected a list, got {_fmt(security)}")
         security = None
-    ctx = {"paging": default_paging, "security": security}
+    ctx = {"paging": default_paging, "security": security, "has_auth": bool(auth.placements)}
     paths = r.dict(data.get("paths"), "paths", required=True)
     endpoints: list[Endpoint] = []
     seen_keys: dict[str, str] = {}
