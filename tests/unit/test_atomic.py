@@ -101,3 +101,36 @@ def test_sigkill_mid_write_keeps_previous_version(tmp_path):
         data = json.loads(p.read_text())  # whole and parseable
         assert data["i"] >= 1
         assert data["blob"] == "x" * 400_000
+
+
+def test_dumps_toml_round_trip():
+    import tomllib
+
+    from hypothesis import given, settings, strategies as st
+
+    from tui.core.atomic import dumps_toml
+
+    keys = st.text(min_size=1, max_size=12)
+    scalars = st.one_of(st.text(max_size=30), st.integers(-10**12, 10**12), st.booleans(),
+                        st.floats(allow_nan=False, allow_infinity=False))
+    values = st.one_of(scalars, st.lists(st.text(max_size=10), max_size=4))
+    tables = st.recursive(st.dictionaries(keys, values, max_size=4),
+                          lambda inner: st.dictionaries(keys, st.one_of(values, inner), max_size=4), max_leaves=12)
+
+    @settings(max_examples=60, deadline=None)
+    @given(tables)
+    def check(data):
+        assert tomllib.loads(dumps_toml(data, header="written by apiplay\nsecond line")) == data
+
+    check()
+
+
+def test_dumps_toml_layout():
+    from tui.core.atomic import dumps_toml
+
+    text = dumps_toml({"theme": "dark", "providers": {"noosfero": {"target": "live", "variables": {"instance": "a.b"}}},
+                       "keys": {"app.quit": "ctrl+q"}})
+    assert text == (
+        'theme = "dark"\n\n[providers.noosfero]\ntarget = "live"\n\n[providers.noosfero.variables]\n'
+        'instance = "a.b"\n\n[keys]\n"app.quit" = "ctrl+q"\n'
+    )

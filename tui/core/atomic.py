@@ -9,9 +9,12 @@ is readable by others.
 
 from __future__ import annotations
 
+import math
 import os
+import re
 import tempfile
 from pathlib import Path
+from typing import Any, Mapping
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes | str, mode: int | None = None) -> Path:
@@ -66,3 +69,76 @@ def _fsync_dir(directory: Path) -> None:
         pass
     finally:
         os.close(dfd)
+
+
+# --------------------------------------------------------------------------------------------------
+# A small TOML writer (the standard library only reads TOML) for the files apiplay itself writes:
+# state.toml, credentials.toml and saved requests. Tables, strings, numbers, booleans and arrays of those.
+
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def _toml_key(key: str) -> str:
+    return key if _BARE_KEY.match(key) else _toml_str(key)
+
+
+def _toml_str(text: str) -> str:
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if ch == '"':
+            out.append('\\"')
+        elif ch == "\\":
+            out.append("\\\\")
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ch == "\r":
+            out.append("\\r")
+        elif code < 0x20 or code == 0x7F:
+            out.append("\\u%04x" % code)
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            raise ValueError("TOML here cannot hold nan or inf")
+        return repr(value)
+    if isinstance(value, str):
+        return _toml_str(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_toml_key(str(k))} = {_toml_value(v)}" for k, v in value.items()) + "}"
+    raise TypeError(f"cannot write {type(value).__name__} to TOML")
+
+
+def dumps_toml(data: Mapping[str, Any], header: str = "") -> str:
+    """`data` (nested dicts of scalars and lists) as TOML text that ``tomllib.loads`` reads back equal.
+
+    None values are left out. `header` lines are written first as comments.
+    """
+    lines = [f"# {h}" if h else "#" for h in header.splitlines()]
+
+    def table(prefix: list[str], d: Mapping[str, Any]) -> None:
+        scalars = [(k, v) for k, v in d.items() if v is not None and not isinstance(v, Mapping)]
+        subs = [(k, v) for k, v in d.items() if isinstance(v, Mapping)]
+        if prefix and (scalars or not subs):
+            if lines:
+                lines.append("")
+            lines.append("[" + ".".join(_toml_key(p) for p in prefix) + "]")
+        for k, v in scalars:
+            lines.append(f"{_toml_key(str(k))} = {_toml_value(v)}")
+        for k, v in subs:
+            table(prefix + [str(k)], v)
+
+    table([], data)
+    return "\n".join(lines) + "\n"
