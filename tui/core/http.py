@@ -1,0 +1,222 @@
+"""The HTTP layer: one reused ``httpx.AsyncClient`` per provider and origin.
+
+:class:`HttpSession` sends a :class:`~tui.core.model.PreparedRequest` and returns an
+:class:`~tui.core.model.Exchange`. It never raises for network trouble: the Exchange carries
+``error`` (plain English) and ``error_kind``. Only asyncio cancellation propagates, and it
+leaves the session usable.
+
+* TLS verification is always on; environment proxies / netrc are not read (``trust_env=False``),
+  so what is sent is exactly what the request says.
+* Redirects are followed by hand (at most ``max_redirects``): when the host changes, the
+  Authorization / credential headers, secret query params and Basic auth are dropped.
+* The body is streamed and cut at ``max_body`` bytes (``truncated=True``).
+* Each exchange is timed with ``perf_counter`` (request start to last body byte).
+
+No Textual.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import time
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+import httpx
+
+from tui.core.model import Exchange, PreparedRequest
+
+#: Default cap on a body kept in memory.
+MAX_BODY = 50 * 2**20
+#: Headers that carry credentials and never follow a redirect to another host.
+CREDENTIAL_HEADERS = {"authorization", "proxy-authorization", "cookie", "private-token", "gocache-token"}
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    p = urlsplit(url)
+    port = p.port or (443 if p.scheme == "https" else 80 if p.scheme == "http" else None)
+    return p.scheme, (p.hostname or "").lower(), port
+
+
+def _host_port(url: str) -> str:
+    p = urlsplit(url)
+    return p.netloc or url
+
+
+def _strip_secret_query(url: str, secrets: frozenset[str]) -> str:
+    p = urlsplit(url)
+    if not p.query or not secrets:
+        return url
+    pairs = [(k, v) for k, v in parse_qsl(p.query, keep_blank_values=True) if v not in secrets]
+    return urlunsplit((p.scheme, p.netloc, p.path, urlencode(pairs), p.fragment))
+
+
+class HttpSession:
+    """Owns the httpx clients; share one per app (or per ProviderClient).
+
+    ``timeout``: read/write/pool timeout in seconds; ``connect_timeout``: connection timeout.
+    """
+
+    def __init__(
+        self,
+        *,
+        timeout: float = 30.0,
+        connect_timeout: float = 10.0,
+        max_redirects: int = 5,
+        max_body: int = MAX_BODY,
+    ):
+        self.timeout = timeout
+        self.connect_timeout = connect_timeout
+        self.max_redirects = max_redirects
+        self.max_body = max_body
+        self._clients: dict[tuple[str, tuple], httpx.AsyncClient] = {}
+
+    def client_for(self, provider_id: str, url: str) -> httpx.AsyncClient:
+        """The reused client for this provider and the URL's origin (created on first use)."""
+        key = (provider_id, _origin(url))
+        client = self._clients.get(key)
+        if client is None or client.is_closed:
+            client = httpx.AsyncClient(
+                verify=True,
+                follow_redirects=False,
+                trust_env=False,
+                timeout=httpx.Timeout(self.timeout, connect=self.connect_timeout),
+                headers={"User-Agent": "apiplay"},
+            )
+            self._clients[key] = client
+        return client
+
+    @property
+    def client_count(self) -> int:
+        return sum(1 for c in self._clients.values() if not c.is_closed)
+
+    def _timeout(self, timeout: float | None) -> httpx.Timeout:
+        t = self.timeout if timeout is None else timeout
+        return httpx.Timeout(t, connect=min(self.connect_timeout, t))
+
+    async def send(
+        self, prepared: PreparedRequest, *, timeout: float | None = None, max_body: int | None = None
+    ) -> Exchange:
+        """Send `prepared` and return what happened (never raises except on cancellation)."""
+        cap = self.max_body if max_body is None else max_body
+        started_at = time.time()
+        t0 = time.perf_counter()
+        method = prepared.method
+        url = prepared.url
+        headers: list[tuple[str, str]] = list(prepared.headers)
+        body = prepared.body
+        basic = prepared.basic_auth
+        ex = Exchange(request=prepared, started_at=started_at)
+        client = self.client_for(prepared.provider_id, url)
+        to = self._timeout(timeout)
+        response: httpx.Response | None = None
+        try:
+            for hop in range(self.max_redirects + 1):
+                req = client.build_request(method, url, headers=headers, content=body, timeout=to)
+                if basic is not None:
+                    req.headers["Authorization"] = basic_header(*basic)
+                response = await client.send(req, stream=True)
+                location = response.headers.get("location")
+                if response.is_redirect and location and hop < self.max_redirects:
+                    await response.aclose()
+                    new_url = urljoin(url, location)
+                    if _origin(new_url) != _origin(url):
+                        headers = [
+                            (k, v) for k, v in headers
+                            if k.lower() not in CREDENTIAL_HEADERS and v not in prepared.secrets
+                            and not any(s and s in v for s in prepared.secrets)
+                        ]
+                        new_url = _strip_secret_query(new_url, prepared.secrets)
+                        basic = None
+                        client = self.client_for(prepared.provider_id, new_url)
+                    if response.status_code == 303 or (
+                        response.status_code in (301, 302) and method not in ("GET", "HEAD")
+                    ):
+                        method, body = "GET", None
+                        headers = [(k, v) for k, v in headers if k.lower() != "content-type"]
+                    url = new_url
+                    continue
+                break
+            assert response is not None
+            ex.status = response.status_code
+            ex.reason = response.reason_phrase
+            ex.headers = tuple((k, v) for k, v in response.headers.multi_items())
+            chunks: list[bytes] = []
+            size = 0
+            kept = 0
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if kept < cap:
+                    room = cap - kept
+                    chunks.append(chunk[:room])
+                    kept += min(room, len(chunk))
+                if size > cap:
+                    ex.truncated = True
+                    break
+            ex.body = b"".join(chunks)
+            ex.size = size
+        except asyncio.CancelledError:
+            raise
+        except httpx.HTTPError as exc:
+            ex.error, ex.error_kind = describe_error(exc, url, timeout if timeout is not None else self.timeout)
+            if ex.status is not None and ex.error_kind == "protocol":
+                ex.truncated = True
+        finally:
+            if response is not None:
+                try:
+                    await asyncio.shield(response.aclose())
+                except Exception:  # noqa: BLE001 - closing a broken stream may fail; the client stays usable
+                    pass
+            ex.elapsed_s = time.perf_counter() - t0
+        return ex
+
+    async def aclose(self) -> None:
+        """Close every client (idempotent)."""
+        clients, self._clients = list(self._clients.values()), {}
+        for c in clients:
+            try:
+                await c.aclose()
+            except Exception:  # noqa: BLE001
+                pass
+
+
+def basic_header(user: str, password: str) -> str:
+    """The ``Authorization`` value for HTTP Basic."""
+    token = base64.b64encode(f"{user}:{password}".encode("utf-8")).decode("ascii")
+    return f"Basic {token}"
+
+
+def describe_error(exc: BaseException, url: str, timeout: float | None = None) -> tuple[str, str]:
+    """(plain-English message, kind) for an httpx error."""
+    host = _host_port(url)
+    hostname = urlsplit(url).hostname or host
+    text = str(exc)
+    low = text.lower()
+    if isinstance(exc, httpx.ConnectTimeout):
+        return f"could not connect to {host} within {timeout:g} s" if timeout else f"could not connect to {host} in time", "timeout"
+    if isinstance(exc, httpx.TimeoutException):
+        return (f"{host} did not answer within {timeout:g} s" if timeout else f"{host} did not answer in time"), "timeout"
+    if isinstance(exc, httpx.ConnectError):
+        if "certificate" in low or "ssl" in low or "tls" in low:
+            return f"certificate verification failed for {hostname}", "tls"
+        if "refused" in low:
+            return f"nothing is listening at {host} (connection refused)", "connect"
+        if "name or service" in low or "nodename" in low or "getaddrinfo" in low or "name resolution" in low:
+            return f"could not find the host {hostname}", "connect"
+        return f"could not connect to {host}: {text or type(exc).__name__}", "connect"
+    if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError)) and (
+        "incomplete" in low or "peer closed" in low or "content-length" in low or isinstance(exc, httpx.ReadError)
+    ):
+        return "the server closed the connection before the whole body arrived", "protocol"
+    if isinstance(exc, httpx.RemoteProtocolError) and "disconnected without sending" in low:
+        return f"{host} closed the connection without answering", "protocol"
+    if isinstance(exc, httpx.ProtocolError):
+        return f"the answer from {host} was not valid HTTP ({text})", "protocol"
+    if isinstance(exc, (httpx.UnsupportedProtocol, httpx.InvalidURL)):
+        return f"cannot send to {url}: {text}", "connect"
+    if isinstance(exc, httpx.DecodingError):
+        return f"the answer's compressed body could not be decoded ({text})", "protocol"
+    if isinstance(exc, httpx.NetworkError):
+        return f"network error talking to {host}: {text or type(exc).__name__}", "connect"
+    return f"request to {host} failed: {text or type(exc).__name__}", "protocol"
+
