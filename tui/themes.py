@@ -146,18 +146,9 @@ def shipped_dir() -> Path:
 
 def user_themes_dir() -> Path:
     """``<config dir>/themes``: where a user drops their own theme files."""
-    try:
-        from tui.core.paths import config_dir  # the settings engineer's module, when it exists
-    except ImportError:
-        config_dir = None
-    if config_dir is not None:
-        return Path(config_dir()) / "themes"
-    env = os.environ.get("APIPLAY_CONFIG_DIR")
-    if env:
-        return Path(env) / "themes"
-    import platformdirs
+    from tui.core.paths import themes_dir
 
-    return Path(platformdirs.user_config_dir("apiplay")) / "themes"
+    return themes_dir()
 
 
 class ThemeError(ValueError):
