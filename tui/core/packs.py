@@ -310,7 +310,7 @@ def _schema_type(schema: dict, where: str, r: _Reader) -> tuple[str, str | None]
             t = "string"
     if t not in SCHEMA_TYPES:
         r.p.add(_join(where, "type"), f"expected one of {', '.join(SCHEMA_TYPES[:-1])}, got {_fmt(t)}")
-        return "string", None
+        return "", None  # reported; the caller skips checks that depend on the type
     fmt = schema.get("format")
     if fmt is not None and not isinstance(fmt, str):
         r.p.add(_join(where, "format"), f"expected a string, got {_fmt(fmt)}")
@@ -339,16 +339,20 @@ def _make_param(name: str, location: str, schema: Any, where: str, r: _Reader, *
     swhere = swhere or _join(where, "schema")
     schema = r.dict(schema, swhere)
     ptype, fmt = _schema_type(schema, swhere, r)
+    bad_type = ptype == ""
+    ptype = ptype or "string"
     items_type = None
     elem_schema = schema
     if ptype == "array":
         items = r.dict(schema.get("items"), _join(swhere, "items"))
         if items:
             items_type, _ = _schema_type(items, _join(swhere, "items"), r)
+            bad_type = bad_type or items_type == ""
+            items_type = items_type or "string"
             elem_schema = items
         else:
             items_type = "string"
-    check_t = items_type if ptype == "array" else ptype
+    check_t = "any" if bad_type else items_type if ptype == "array" else ptype
     enum_src = schema.get("enum") if "enum" in schema else elem_schema.get("enum")
     enum: tuple = ()
     if enum_src is not None:
@@ -357,7 +361,7 @@ def _make_param(name: str, location: str, schema: Any, where: str, r: _Reader, *
         enum = tuple(_check_value(v, check_t or "string", _join(ewhere, i), r) for i, v in enumerate(lst)
                      if v is not None)
     default = schema.get("default")
-    if default is not None and ptype in ("string", "integer", "number", "boolean"):
+    if default is not None and not bad_type and ptype in ("string", "integer", "number", "boolean"):
         _check_value(default, ptype, _join(swhere, "default"), r)
     minimum = r.num(schema, "minimum", swhere)
     maximum = r.num(schema, "maximum", swhere)
@@ -455,6 +459,8 @@ def _body_params(body: Any, where: str, r: _Reader) -> tuple[list[Param], str | 
     if schema and "allOf" in schema:
         schema = _merge_all_of(schema, swhere, r)
     stype, _ = _schema_type(schema, swhere, r) if schema else ("file" if encoding == "raw" else "object", None)
+    if stype == "":
+        return [], encoding  # an unknown type, already reported
     if stype != "object" or (encoding == "raw"):
         name = schema.get("title") if isinstance(schema.get("title"), str) and schema.get("title") else "body"
         p = _make_param(re.sub(r"\s+", "_", name), "body", schema or {"type": "string", "format": "binary"},
