@@ -44,29 +44,16 @@ class CredentialsError(Exception):
 
 def provider_fields(provider: "Provider") -> list[str]:
     """Every credential field a provider knows of, in the pack's order."""
-    names = [c.name for c in provider.auth.credentials]
-    for place in provider.auth.placements:
-        for f in (place.field, place.password_field):
-            if f and f not in names:
-                names.append(f)
-    if provider.auth.login:
-        for f in [*provider.auth.login.fields.values(), provider.auth.login.stores]:
-            if f not in names:
-                names.append(f)
-    return names
+    from tui.core.env import credential_fields
+
+    return credential_fields(provider)
 
 
 def secret_fields(provider: "Provider") -> set[str]:
-    out = {c.name for c in provider.auth.credentials if c.secret}
-    for place in provider.auth.placements:
-        if place.location in ("header", "query"):
-            out.add(place.field)
-        if place.password_field:
-            out.add(place.password_field)
-    if provider.auth.login:
-        out.add(provider.auth.login.stores)
-    out.add("password")
-    return out
+    """Fields whose values are secrets (tokens, passwords)."""
+    from tui.core.auth import _secret_fields
+
+    return _secret_fields(provider)
 
 
 def mask(value: str) -> str:
