@@ -191,7 +191,15 @@ def describe_error(exc: BaseException, url: str, timeout: float | None = None) -
     host = _host_port(url)
     hostname = urlsplit(url).hostname or host
     text = str(exc)
-    low = text.lower()
+    chain = []
+    cur: BaseException | None = exc
+    while cur is not None and len(chain) < 10:
+        chain.append(cur)
+        cur = cur.__cause__ or cur.__context__
+    low = " | ".join(str(e) for e in chain).lower()
+    refused = any(isinstance(e, ConnectionRefusedError) for e in chain) or any(
+        isinstance(e, OSError) and e.errno == 111 for e in chain
+    )
     if isinstance(exc, httpx.ConnectTimeout):
         return f"could not connect to {host} within {timeout:g} s" if timeout else f"could not connect to {host} in time", "timeout"
     if isinstance(exc, httpx.TimeoutException):
@@ -199,7 +207,7 @@ def describe_error(exc: BaseException, url: str, timeout: float | None = None) -
     if isinstance(exc, httpx.ConnectError):
         if "certificate" in low or "ssl" in low or "tls" in low:
             return f"certificate verification failed for {hostname}", "tls"
-        if "refused" in low:
+        if refused or "refused" in low:
             return f"nothing is listening at {host} (connection refused)", "connect"
         if "name or service" in low or "nodename" in low or "getaddrinfo" in low or "name resolution" in low:
             return f"could not find the host {hostname}", "connect"

@@ -202,12 +202,16 @@ class RateMeter:
         return max([0.0, *waits])
 
     def _reset_in(self, now: float) -> float | None:
-        cands = []
+        """When the count shown drops: the server's reset when its count is the one shown,
+        else when our oldest request leaves the window."""
+        server = self._server_count_now(now)
+        if server is not None and server >= len(self._sent):
+            if self._server_reset_at is not None:
+                return max(0.0, self._server_reset_at - now)
+            return max(0.0, self._server_count_at + self.spec.window_s - now)
         if self._sent:
-            cands.append(self._sent[0] + self.spec.window_s - now)
-        if self._server_count_now(now) is not None and self._server_reset_at is not None:
-            cands.append(self._server_reset_at - now)
-        return max(0.0, max(cands)) if cands else None
+            return max(0.0, self._sent[0] + self.spec.window_s - now)
+        return None
 
     # -- output -----------------------------------------------------------------------------------
 

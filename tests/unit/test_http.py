@@ -1,0 +1,217 @@
+"""HttpSession against tiny local servers: reuse, body cap, redirects, plain-English errors."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import socket
+import ssl
+import subprocess
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from tui.core.http import HttpSession
+from tui.core.model import PreparedRequest
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    seen: list = []
+
+    def log_message(self, *a):  # quiet
+        pass
+
+    def _send(self, status, body=b"", headers=()):
+        self.send_response(status)
+        for k, v in headers:
+            self.send_header(k, v)
+        if not any(k.lower() == "content-length" for k, _ in headers):
+            self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self):  # noqa: N802
+        self._route()
+
+    def do_POST(self):  # noqa: N802
+        self._route()
+
+    def _route(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        self.seen.append((self.command, self.path, dict(self.headers), body, self.client_address[1]))
+        port = self.server.server_address[1]
+        p = self.path.split("?")[0]
+        if p == "/json":
+            self._send(200, b'{"ok": true}', [("Content-Type", "application/json")])
+        elif p == "/big":
+            self._send(200, b"x" * 100_000)
+        elif p == "/slow":
+            time.sleep(1.0)
+            self._send(200, b"{}")
+        elif p == "/truncated":
+            self._send(200, b'{"a": 1', [("Content-Length", "100")])
+            self.close_connection = True
+        elif p == "/redirect-same":
+            self._send(302, headers=[("Location", "/json")])
+        elif p == "/redirect-other":
+            self._send(307, headers=[("Location", f"http://localhost:{port}/json?private_token=tok&x=1")])
+        elif p == "/see-other":
+            self._send(303, headers=[("Location", "/json")])
+        elif p == "/loop":
+            self._send(302, headers=[("Location", "/loop")])
+        else:
+            self._send(404, b'{"error": "nope"}')
+
+
+@pytest.fixture
+def server():
+    _Handler.seen = []
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    srv.daemon_threads = True
+    t = threading.Thread(target=srv.serve_forever, args=(0.05,), daemon=True)
+    t.start()
+    yield f"http://127.0.0.1:{srv.server_address[1]}"
+    srv.shutdown()
+    srv.server_close()
+
+
+def req(url, method="GET", headers=(), body=None, secrets=(), basic=None) -> PreparedRequest:
+    return PreparedRequest("p", f"{method} /x", method, url, headers=tuple(headers), body=body,
+                           secrets=frozenset(secrets), basic_auth=basic)
+
+
+def free_port() -> int:
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+async def test_send_reuses_one_client_and_connection(server):
+    session = HttpSession()
+    try:
+        a = await session.send(req(server + "/json"))
+        b = await session.send(req(server + "/json?x=1"))
+        assert a.status == b.status == 200 and a.body == b'{"ok": true}' and a.reason == "OK"
+        assert a.elapsed_s > 0 and a.size == len(a.body) and a.started_at > 0
+        assert session.client_count == 1
+        assert _Handler.seen[0][4] == _Handler.seen[1][4]  # same client port: keep-alive
+        assert ("content-type", "application/json") in [(k.lower(), v) for k, v in a.headers]
+    finally:
+        await session.aclose()
+
+
+async def test_body_cap_truncates(server):
+    session = HttpSession()
+    ex = await session.send(req(server + "/big"), max_body=1000)
+    assert ex.truncated and len(ex.body) == 1000 and ex.size > 1000 and ex.error is None
+    ex = await session.send(req(server + "/big"))
+    assert not ex.truncated and len(ex.body) == 100_000
+    await session.aclose()
+
+
+async def test_timeout_is_plain_english(server):
+    session = HttpSession()
+    ex = await session.send(req(server + "/slow"), timeout=0.2)
+    assert ex.status is None and ex.error_kind == "timeout"
+    assert "did not answer within 0.2 s" in ex.error
+    await session.aclose()
+
+
+async def test_refused_port():
+    port = free_port()
+    session = HttpSession()
+    ex = await session.send(req(f"http://127.0.0.1:{port}/x"))
+    assert ex.status is None and ex.error_kind == "connect"
+    assert ex.error == f"nothing is listening at 127.0.0.1:{port} (connection refused)"
+    await session.aclose()
+
+
+async def test_incomplete_body(server):
+    session = HttpSession()
+    ex = await session.send(req(server + "/truncated"))
+    assert ex.error == "the server closed the connection before the whole body arrived"
+    assert ex.error_kind == "protocol" and ex.status == 200 and ex.truncated
+    ex2 = await session.send(req(server + "/json"))  # still usable
+    assert ex2.status == 200
+    await session.aclose()
+
+
+async def test_redirect_same_host_keeps_auth(server):
+    session = HttpSession()
+    ex = await session.send(req(server + "/redirect-same", headers=[("PRIVATE-TOKEN", "tok")], secrets=["tok"]))
+    assert ex.status == 200
+    assert _Handler.seen[-1][2].get("PRIVATE-TOKEN") == "tok"
+    await session.aclose()
+
+
+async def test_redirect_other_host_drops_credentials(server):
+    session = HttpSession()
+    ex = await session.send(req(
+        server + "/redirect-other", headers=[("PRIVATE-TOKEN", "tok"), ("X-Other", "keep"), ("Authorization", "Bearer q")],
+        secrets=["tok"], basic=("u", "pw"),
+    ))
+    assert ex.status == 200
+    method, path, headers, _, _ = _Handler.seen[-1]
+    lowered = {k.lower(): v for k, v in headers.items()}
+    assert "private-token" not in lowered and "authorization" not in lowered
+    assert lowered.get("x-other") == "keep"
+    assert "tok" not in path and "x=1" in path
+    assert _Handler.seen[-1][2].get("Host", "").startswith("localhost")
+    await session.aclose()
+
+
+async def test_basic_auth_sent_on_the_wire(server):
+    session = HttpSession()
+    await session.send(req(server + "/json", basic=("a@b.c", "tk")))
+    assert _Handler.seen[-1][2]["Authorization"] == "Basic YUBiLmM6dGs="
+    await session.aclose()
+
+
+async def test_303_turns_post_into_get_and_loop_stops(server):
+    session = HttpSession(max_redirects=3)
+    ex = await session.send(req(server + "/see-other", method="POST", body=b"a=1",
+                                headers=[("Content-Type", "application/x-www-form-urlencoded")]))
+    assert ex.status == 200 and _Handler.seen[-1][0] == "GET"
+    n = len(_Handler.seen)
+    ex = await session.send(req(server + "/loop"))
+    assert ex.status == 302 and len(_Handler.seen) - n == 4
+    await session.aclose()
+
+
+async def test_cancellation_leaves_session_usable(server):
+    session = HttpSession()
+    task = asyncio.create_task(session.send(req(server + "/slow")))
+    await asyncio.sleep(0.1)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    ex = await session.send(req(server + "/json"))
+    assert ex.status == 200
+    await session.aclose()
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command")
+async def test_tls_verification_failure(tmp_path):
+    cert, key = tmp_path / "c.pem", tmp_path / "k.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+                    "-days", "1", "-subj", "/CN=127.0.0.1"], check=True, capture_output=True)
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(cert, key)
+    srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+    t = threading.Thread(target=srv.serve_forever, args=(0.05,), daemon=True)
+    t.start()
+    try:
+        session = HttpSession()
+        ex = await session.send(req(f"https://127.0.0.1:{srv.server_address[1]}/json"))
+        assert ex.error_kind == "tls" and ex.error == "certificate verification failed for 127.0.0.1"
+        await session.aclose()
+    finally:
+        srv.shutdown()
+        srv.server_close()
