@@ -1,0 +1,289 @@
+"""PlaygroundApp: themes, global keys, the command palette and the provider tabs. Nothing else.
+
+The panels (tui/widgets/provider_panel.py) hold the logic. Start-up paints first and loads
+later: packs are parsed and the embedded sandbox is started in a thread worker; only the
+visible panel mounts its heavy parts, the others when first shown.
+
+Stable widget ids (snapshot tests, benchmarks and `apiplay screenshot` rely on them):
+  #providers                 TabbedContent of the provider panels; pane ids "tab-<provider id>"
+  #panel-<provider id>       ProviderPanel; inside it:
+    #target-bar (#target-text, #credentials-button, #target-button)
+    #rate-meter (#meter-text, #meter-spark)
+    #endpoints (#endpoint-filter, #endpoint-options; option ids are endpoint keys "GET /path")
+    #endpoint-title, #param-form (fields "param-<n>-<name>"), #field-help
+    #request-preview, #send-button
+    #pager (#pager-first, #pager-prev, #pager-next, #pager-position, #pager-all, #pager-progress, #pager-status)
+    #response: #status-line, #response-tabs (#tab-body, #tab-headers, #tab-tree, #tab-raw, #tab-request,
+               #tab-explain) with #body-viewer, #headers-view, #body-tree, #raw-viewer, #request-view, #explain-view
+    #panel-switcher (#workspace | #docs)
+  #app-loading               shown until the providers are loaded
+
+Deterministic output for snapshots: APIPLAY_FREEZE_TIMINGS=1 (or freeze_timings=True) shows
+times and countdowns as fixed text.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+
+from tui import messages as M
+from tui.widgets.palette import EndpointCommands
+
+
+def _panel_binding(key: str, action: str, description: str, show: bool = True, **kw) -> Binding:
+    return Binding(key, f"panel('{action}')", description, show=show, id=action, **kw)
+
+
+class PlaygroundApp(App):
+    CSS_PATH = "app.tcss"
+    TITLE = "apiplay"
+    SUB_TITLE = "REST API playground"
+    COMMANDS = App.COMMANDS | {EndpointCommands}
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+        Binding("f1", "help", "Help", id="help"),
+        _panel_binding("ctrl+s", "send", "Send", priority=True),
+        Binding("ctrl+j", "panel('send')", "Send", show=False, id="send_alt"),
+        _panel_binding("escape", "cancel", "Cancel"),
+        _panel_binding("f5", "force_send", "Send anyway"),
+        _panel_binding("ctrl+n", "next_page", "Next page"),
+        _panel_binding("ctrl+b", "prev_page", "Prev page"),
+        _panel_binding("ctrl+g", "fetch_all", "Fetch all"),
+        _panel_binding("ctrl+l", "credentials", "Credentials"),
+        _panel_binding("ctrl+t", "switch_target", "Target"),
+        _panel_binding("ctrl+o", "docs", "Docs"),
+        _panel_binding("ctrl+f", "filter", "Find endpoint"),
+        _panel_binding("ctrl+r", "reveal", "Reveal secrets", show=False),
+        Binding("f2", "next_provider", "Next provider", id="next_provider"),
+        Binding("f9", "save_svg", "Screenshot", id="screenshot"),
+    ]
+
+    def __init__(self, target: str | None = None, theme: str | None = None, sandbox_url: str | None = None,
+                 sandbox_options: dict[str, Any] | None = None, *, freeze_timings: bool | None = None) -> None:
+        super().__init__()
+        self.target = target or os.environ.get("APIPLAY_TARGET") or "sandbox"
+        self.sandbox_url = sandbox_url
+        self.sandbox_options = dict(sandbox_options or {})
+        self.sandbox_server = None
+        self.providers: list = []
+        self.load_warnings: list[str] = []
+        self._http_session = None
+        if freeze_timings:
+            from tui.widgets.rate_meter import FREEZE
+
+            FREEZE["on"] = True
+        from tui.themes import DEFAULT_THEME, register_themes
+
+        self.theme_warnings = register_themes(self)
+        wanted = theme or os.environ.get("APIPLAY_THEME") or DEFAULT_THEME
+        if wanted in self.available_themes:
+            self.theme = wanted
+        else:
+            self.theme_warnings.append(f"theme {wanted!r} is not known; using {DEFAULT_THEME}")
+            self.theme = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else "textual-dark"
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        from tui.themes import theme_variable_defaults
+
+        return theme_variable_defaults(self.current_theme)
+
+    @property
+    def http_session(self):
+        """One HttpSession (one httpx client per provider and origin) for the whole app."""
+        if self._http_session is None:
+            from tui.core.http import HttpSession
+
+            self._http_session = HttpSession()
+        return self._http_session
+
+    # ---- start-up ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Loading providers…", id="app-loading")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        for w in self.theme_warnings:
+            self.notify(w, title="Theme", severity="warning")
+        self._load()
+
+    @work(thread=True, exclusive=True, group="startup")
+    def _load(self) -> None:
+        origin = self.sandbox_url or ""
+        if not origin:
+            try:
+                from tui.sandbox.server import SandboxServer
+
+                self.sandbox_server = SandboxServer(port=0, **self.sandbox_options)
+                origin = self.sandbox_server.start()
+            except Exception as exc:  # the live target still works
+                self.load_warnings.append(f"The sandbox could not start: {exc}")
+        from tui.core.packs import load_providers
+
+        providers, warnings = load_providers(self._extra_pack_dirs())
+        self.post_message(M.ProvidersLoaded(providers, list(warnings), origin.rstrip("/")))
+
+    def _extra_pack_dirs(self) -> tuple:
+        try:
+            from tui.core.paths import providers_dir
+
+            d = providers_dir()
+            return (d,) if d.is_dir() else ()
+        except Exception:
+            return ()
+
+    async def on_providers_loaded(self, message: M.ProvidersLoaded) -> None:
+        from tui.widgets.provider_panel import ProviderPanel
+
+        self.providers = message.providers
+        self.sandbox_url = message.sandbox_origin or self.sandbox_url
+        for w in [*self.load_warnings, *message.warnings]:
+            self.notify(w, title="Providers", severity="warning", timeout=8)
+        panes = [
+            TabPane(Content(p.name), ProviderPanel(p, target=self.target, sandbox_origin=self.sandbox_url or "",
+                                          id=f"panel-{p.id}"), id=f"tab-{p.id}")
+            for p in self.providers
+        ]
+        await self.query_one("#app-loading").remove()
+        tabs = TabbedContent(id="providers")
+        await self.mount(tabs, before=self.query_one(Footer))
+        for pane in panes:
+            await tabs.add_pane(pane)
+        if self.providers:
+            await self.active_panel_built()
+
+    async def active_panel_built(self):
+        panel = self.active_panel
+        if panel is not None:
+            await panel.ensure_built()
+        return panel
+
+    @on(TabbedContent.TabActivated, "#providers")
+    async def _provider_tab(self, event: TabbedContent.TabActivated) -> None:
+        panel = self.active_panel
+        if panel is not None:
+            await panel.ensure_built()
+            self.sub_title = f"{panel.provider.name} · {panel.target}"
+        self.refresh_bindings()
+
+    def on_unmount(self) -> None:
+        if self.sandbox_server is not None:
+            self.sandbox_server.stop()
+
+    async def action_quit(self) -> None:
+        if self._http_session is not None:
+            try:
+                await self._http_session.aclose()
+            except Exception:
+                pass
+        self.exit()
+
+    # ---- panels -----------------------------------------------------------------------------
+
+    @property
+    def active_panel(self):
+        from tui.widgets.provider_panel import ProviderPanel
+
+        try:
+            tabs = self.query_one("#providers", TabbedContent)
+        except Exception:
+            return None
+        if not tabs.active:
+            return None
+        try:
+            return tabs.get_pane(tabs.active).query_one(ProviderPanel)
+        except Exception:
+            return None
+
+    def panel(self, provider_id: str):
+        from tui.widgets.provider_panel import ProviderPanel
+
+        return self.query_one(f"#panel-{provider_id}", ProviderPanel)
+
+    async def show_provider(self, provider_id: str):
+        self.query_one("#providers", TabbedContent).active = f"tab-{provider_id}"
+        panel = self.panel(provider_id)
+        await panel.ensure_built()
+        return panel
+
+    async def jump_to(self, provider_id: str, key: str) -> None:
+        """Show a provider's panel with this endpoint chosen (the palette's jump)."""
+        from tui.widgets.endpoint_list import EndpointList
+
+        panel = await self.show_provider(provider_id)
+        panel.query_one(EndpointList).select_key(key)
+
+    async def action_panel(self, name: str) -> None:
+        panel = self.active_panel
+        if panel is None or not panel.built:
+            return
+        if name == "send":
+            panel.send()
+        elif name == "force_send":
+            panel.send(force=True)
+        elif name == "cancel":
+            panel.cancel()
+        elif name in ("next_page", "prev_page"):
+            panel.page("next" if name == "next_page" else "prev")
+        elif name == "fetch_all":
+            panel.page("all")
+        elif name == "credentials":
+            panel.edit_credentials()
+        elif name == "switch_target":
+            panel.switch_target()
+            self.sub_title = f"{panel.provider.name} · {panel.target}"
+        elif name == "docs":
+            await panel.toggle_docs()
+        elif name == "filter":
+            panel.focus_filter()
+        elif name == "reveal":
+            panel.reveal()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action != "panel":
+            return True
+        name = parameters[0] if parameters else ""
+        panel = self.active_panel
+        if panel is None or not panel.built:
+            return None
+        if name == "cancel":
+            return panel.in_flight or panel.fetching
+        if name == "force_send":
+            snap = panel.meter_snapshot()
+            return bool(snap and snap.blocked_for > 0)
+        if name in ("next_page", "prev_page", "fetch_all"):
+            return True if (panel.endpoint is not None and panel.endpoint.paging.paged) else None
+        return True
+
+    def action_next_provider(self) -> None:
+        try:
+            tabs = self.query_one("#providers", TabbedContent)
+        except Exception:
+            return
+        ids = [f"tab-{p.id}" for p in self.providers]
+        if tabs.active in ids:
+            tabs.active = ids[(ids.index(tabs.active) + 1) % len(ids)]
+
+    def action_help(self) -> None:
+        try:
+            from tui.screens.help import HelpScreen
+        except ImportError:
+            keys = ", ".join(f"{b.key} {b.description}" for b in self.BINDINGS if b.description)
+            self.notify(keys, title="Keys", timeout=15)
+            return
+        self.push_screen(HelpScreen())
+
+    def action_save_svg(self) -> None:
+        from tui.core.paths import data_dir, ensure_dir
+
+        folder = ensure_dir(data_dir() / "screenshots")
+        path = self.save_screenshot(path=str(folder))
+        self.notify(f"Saved {path}", title="Screenshot")

@@ -1,0 +1,162 @@
+"""The endpoint list of one provider: grouped by tag, method badges, filter as you type."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Input, OptionList
+from textual.widgets.option_list import Option
+
+#: method -> theme variable of its badge
+METHOD_STYLE = {
+    "GET": "$method-get",
+    "POST": "$method-post",
+    "PUT": "$method-put",
+    "PATCH": "$method-patch",
+    "DELETE": "$method-delete",
+}
+#: characters of summary + marks on an option's second line
+SUMMARY_WIDTH = 36
+AUTH_MARK = {"none": "open", "optional": "token optional", "required": "token", "admin": "admin"}
+
+
+def method_badge(method: str) -> Content:
+    style = METHOD_STYLE.get(method, "$method-other")
+    return Content.styled(f"{method:<6}", f"bold {style}")
+
+
+def matches(endpoint, words: list[str]) -> bool:
+    """Every word of the filter appears in the method, path, summary or tag."""
+    hay = f"{endpoint.method} {endpoint.path} {endpoint.summary} {endpoint.tag}".lower()
+    return all(w in hay for w in words)
+
+
+def endpoint_prompt(endpoint) -> Content:
+    bits = [AUTH_MARK.get(endpoint.auth, endpoint.auth)]
+    if endpoint.evidence:
+        bits.append(endpoint.evidence)
+    tail = " · " + " · ".join(bits)
+    summary = (endpoint.summary or endpoint.operation_id or "").splitlines()[0] if (endpoint.summary or endpoint.operation_id) else ""
+    room = max(8, SUMMARY_WIDTH - len(tail))
+    if len(summary) > room:
+        summary = summary[: room - 1].rstrip() + "…"
+    return Content.assemble(
+        method_badge(endpoint.method),
+        (endpoint.path, "bold"),
+        "\n      ",
+        (summary, ""),
+        (tail, "italic $text-muted"),
+    )
+
+
+class EndpointList(Vertical):
+    """A filter box over an OptionList. Posts :class:`EndpointList.Chosen` on enter or click."""
+
+    DEFAULT_CSS = """
+    EndpointList { width: 46; height: 1fr; }
+    EndpointList > Input { margin: 0; }
+    EndpointList > OptionList { height: 1fr; border: none; padding: 0; }
+    EndpointList > OptionList > .option-list--option-disabled { color: $accent; text-style: bold; }
+    EndpointList #endpoint-count { height: 1; color: $text-muted; padding: 0 1; }
+    """
+
+    BINDINGS = [Binding("down", "to_list", "Endpoints", show=False, id="endpoints.down")]
+
+    class Chosen(Message):
+        def __init__(self, endpoint) -> None:
+            super().__init__()
+            self.endpoint = endpoint
+
+    def __init__(self, provider, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.provider = provider
+        self._shown: list = []
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="Filter endpoints: method, path, words", id="endpoint-filter")
+        yield OptionList(id="endpoint-options")
+
+    def on_mount(self) -> None:
+        self.apply_filter("")
+
+    @property
+    def option_list(self) -> OptionList:
+        return self.query_one("#endpoint-options", OptionList)
+
+    def apply_filter(self, text: str) -> None:
+        words = text.lower().split()
+        shown = [e for e in self.provider.endpoints if matches(e, words)]
+        self._shown = shown
+        self.option_list.set_options(self._options(shown))
+        first = self._first_enabled()
+        if first is not None:
+            self.option_list.highlighted = first
+        self.border_subtitle = f"{len(shown)} of {len(self.provider.endpoints)}"
+
+    def _options(self, endpoints: list) -> Iterable[Option]:
+        by_tag: dict[str, list] = {}
+        for ep in endpoints:
+            by_tag.setdefault(ep.tag or "other", []).append(ep)
+        for tag, eps in by_tag.items():
+            yield Option(Content.styled(f"{tag} ({len(eps)})", "bold $accent"), disabled=True)
+            for ep in eps:
+                yield Option(endpoint_prompt(ep), id=ep.key)
+
+    def _first_enabled(self) -> int | None:
+        ol = self.option_list
+        for i in range(ol.option_count):
+            if not ol.get_option_at_index(i).disabled:
+                return i
+        return None
+
+    @property
+    def shown(self) -> list:
+        """The endpoints that pass the filter, in list order."""
+        return list(self._shown)
+
+    def select_key(self, key: str) -> bool:
+        """Highlight (and choose) the endpoint with this key; clears the filter if it hides it."""
+        ep = next((e for e in self.provider.endpoints if e.key == key), None)
+        if ep is None:
+            return False
+        if ep not in self._shown:
+            self.query_one("#endpoint-filter", Input).value = ""
+            self.apply_filter("")
+        ol = self.option_list
+        try:
+            ol.highlighted = ol.get_option_index(key)
+        except Exception:
+            pass
+        self.post_message(self.Chosen(ep))
+        return True
+
+    @on(Input.Changed, "#endpoint-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.apply_filter(event.value)
+
+    @on(Input.Submitted, "#endpoint-filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        ol = self.option_list
+        if ol.highlighted is not None:
+            opt = ol.get_option_at_index(ol.highlighted)
+            if opt.id:
+                self.select_key(opt.id)
+                ol.focus()
+
+    def action_to_list(self) -> None:
+        if self.query_one("#endpoint-filter", Input).has_focus:
+            self.option_list.focus()
+
+    @on(OptionList.OptionSelected, "#endpoint-options")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.select_key(event.option.id)

@@ -1,0 +1,269 @@
+"""The parameter form of one endpoint, made from the pack.
+
+One row per parameter: a label (name, required mark, type, where it goes) and an editor chosen
+by type: ``Select`` for an enum, ``Switch`` for a boolean, a small ``TextArea`` for a JSON object
+or a whole-body parameter, otherwise an ``Input`` with the default as its placeholder. Every
+change is coerced with :func:`tui.core.request.coerce_value`; a bad field is marked with the
+reason, and :class:`ParamForm.Changed` carries the typed values and the errors to the panel.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Input, Label, Select, Static, Switch, TextArea
+
+#: where a parameter goes -> a short word for the label
+LOCATION_WORD = {"path": "path", "query": "query", "header": "header", "body": "body"}
+
+
+def field_id(index: int, name: str) -> str:
+    return f"param-{index}-{re.sub(r'[^A-Za-z0-9_-]', '_', name)}"
+
+
+def uses_editor(param) -> bool:
+    """A JSON editor for objects, whole-body params and arrays of objects."""
+    return param.whole_body or param.type == "object" or (
+        param.type == "array" and param.items_type in ("object", "array")
+    )
+
+
+def _default_text(param) -> str:
+    if param.default is None:
+        return ""
+    if isinstance(param.default, (dict, list)):
+        return json.dumps(param.default)
+    if isinstance(param.default, bool):
+        return "true" if param.default else "false"
+    return str(param.default)
+
+
+def coerce(param, text: str) -> Any:
+    from tui.core.request import coerce_value
+
+    return coerce_value(param, text)
+
+
+class ParamRow(Vertical):
+    """One parameter: label, editor, and a line for its error."""
+
+    DEFAULT_CSS = """
+    ParamRow { height: auto; margin: 0 0 0 0; }
+    ParamRow > Horizontal { height: auto; }
+    ParamRow .param-label { width: 30; height: 1; padding: 0 1 0 0; }
+    ParamRow Input, ParamRow Select { width: 1fr; }
+    ParamRow Switch { width: auto; height: 1; border: none; padding: 0; }
+    ParamRow TextArea { height: 6; width: 1fr; }
+    ParamRow .param-error { display: none; color: $error; padding: 0 0 0 30; height: auto; }
+    ParamRow.-invalid .param-error { display: block; }
+    ParamRow.-invalid Input, ParamRow.-invalid TextArea { border-left: outer $error; }
+    """
+
+    def __init__(self, param, index: int, initial: str | None = None) -> None:
+        super().__init__(classes="param-row")
+        self.param = param
+        self.index = index
+        self.fid = field_id(index, param.name)
+        self.initial = initial
+        self.error: str | None = None
+
+    def compose(self) -> ComposeResult:
+        p = self.param
+        mark = Content.styled(" *", "bold $error") if p.required else Content("")
+        kind = p.type if p.type != "array" else f"array of {p.items_type or 'string'}"
+        label = Content.assemble((p.name, "bold"), mark, (f"  {kind} · {LOCATION_WORD.get(p.location, p.location)}", "$text-muted"))
+        with Horizontal():
+            yield Label(label, classes="param-label")
+            yield self._editor()
+        yield Static("", classes="param-error")
+
+    def _editor(self) -> Widget:
+        p = self.param
+        init = self.initial
+        if p.enum and p.type != "array":
+            options = [(str(v), v) for v in p.enum]
+            value: Any = Select.NULL
+            if init not in (None, ""):
+                value = next((v for v in p.enum if str(v) == init), Select.NULL)
+            prompt = f"default: {p.default}" if p.default is not None else "(not set)"
+            return Select(options, prompt=prompt, value=value, id=self.fid, compact=True, allow_blank=True)
+        if p.type == "boolean":
+            if init in ("true", "false"):
+                on_ = init == "true"
+            else:
+                on_ = bool(p.default)
+            return Switch(value=on_, id=self.fid)
+        if uses_editor(p):
+            text = init if init is not None else ""
+            area = TextArea(text, id=self.fid, soft_wrap=True, show_line_numbers=False, tab_behavior="indent")
+            area.border_subtitle = "JSON"
+            return area
+        placeholder = _default_text(p)
+        if not placeholder:
+            placeholder = {"integer": "a whole number", "number": "a number", "array": "values, comma-separated"}.get(p.type, "")
+            if p.format:
+                placeholder = p.format
+        else:
+            placeholder = f"default {placeholder}"
+        return Input(init or "", placeholder=placeholder, id=self.fid, compact=True)
+
+    # ---- values ---------------------------------------------------------------------------
+
+    def raw(self) -> str | None:
+        """The text the user entered, or None when the field is left at its default/empty."""
+        w = self.query_one(f"#{self.fid}")
+        p = self.param
+        if isinstance(w, Select):
+            return None if w.value == Select.NULL else str(w.value)
+        if isinstance(w, Switch):
+            default = bool(p.default)
+            return None if w.value == default else ("true" if w.value else "false")
+        if isinstance(w, TextArea):
+            return w.text if w.text.strip() else None
+        if isinstance(w, Input):
+            return w.value if w.value.strip() else None
+        return None
+
+    def typed(self) -> tuple[bool, Any]:
+        """(present, value); sets self.error when the text does not fit the type."""
+        w = self.query_one(f"#{self.fid}")
+        self.error = None
+        text = self.raw()
+        if text is None:
+            return False, None
+        if isinstance(w, Select):
+            return True, w.value
+        if isinstance(w, Switch):
+            return True, w.value
+        try:
+            return True, coerce(self.param, text)
+        except ValueError as exc:
+            self.error = str(exc) or f"{self.param.name}: not a valid {self.param.type}"
+            return False, None
+
+    def show_error(self, message: str | None) -> None:
+        self.error = message
+        self.set_class(bool(message), "-invalid")
+        self.query_one(".param-error", Static).update(Content(message or ""))
+
+
+class ParamForm(VerticalScroll):
+    """The form of the chosen endpoint."""
+
+    DEFAULT_CSS = """
+    ParamForm { height: 1fr; padding: 0 1; }
+    ParamForm #form-empty { color: $text-muted; padding: 1 0; }
+    """
+
+    class Changed(Message):
+        """The values changed: `values` typed, `errors` {name: message} for bad fields."""
+
+        def __init__(self, form: "ParamForm", values: dict, errors: dict) -> None:
+            super().__init__()
+            self.form = form
+            self.values = values
+            self.errors = errors
+
+    class FieldFocused(Message):
+        def __init__(self, param) -> None:
+            super().__init__()
+            self.param = param
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.endpoint = None
+        self.values: dict[str, Any] = {}
+        self.errors: dict[str, str] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static("Choose an endpoint on the left (type to filter, enter to pick).", id="form-empty")
+
+    async def show_endpoint(self, endpoint, raw: dict[str, str] | None = None) -> None:
+        """Rebuild the form for `endpoint`, pre-filled with `raw` texts (name -> text)."""
+        self.endpoint = endpoint
+        raw = raw or {}
+        await self.remove_children()
+        rows = [ParamRow(p, i, raw.get(p.name)) for i, p in enumerate(endpoint.params)]
+        if rows:
+            await self.mount_all(rows)
+        else:
+            await self.mount(Static("This endpoint takes no parameters: press ctrl+s to send.", id="form-empty"))
+        self.scroll_home(animate=False)
+        self.recompute()
+
+    @property
+    def rows(self) -> list[ParamRow]:
+        return list(self.query(ParamRow))
+
+    def raw_values(self) -> dict[str, str]:
+        out = {}
+        for row in self.rows:
+            text = row.raw()
+            if text is not None:
+                out[row.param.name] = text
+        return out
+
+    def set_raw(self, name: str, text: str) -> bool:
+        """Fill one field (tests, history, palette)."""
+        for row in self.rows:
+            if row.param.name == name:
+                w = row.query_one(f"#{row.fid}")
+                if isinstance(w, Input):
+                    w.value = text
+                elif isinstance(w, TextArea):
+                    w.text = text
+                elif isinstance(w, Switch):
+                    w.value = text.lower() in ("1", "true", "yes", "on")
+                elif isinstance(w, Select):
+                    w.value = next((v for v in row.param.enum if str(v) == text), Select.NULL)
+                self.recompute()
+                return True
+        return False
+
+    def recompute(self, mark_required: bool = False) -> None:
+        values: dict[str, Any] = {}
+        errors: dict[str, str] = {}
+        for row in self.rows:
+            present, value = row.typed()
+            if row.error:
+                errors[row.param.name] = row.error
+            elif present:
+                values[row.param.name] = value
+            elif mark_required and row.param.required:
+                errors[row.param.name] = f"{row.param.name} is required"
+        for row in self.rows:
+            row.show_error(errors.get(row.param.name))
+        self.values, self.errors = values, errors
+        self.post_message(self.Changed(self, values, errors))
+
+    def mark_errors(self, errors: dict[str, str]) -> None:
+        """Mark fields with errors found elsewhere (the request builder)."""
+        for row in self.rows:
+            if row.param.name in errors:
+                row.show_error(errors[row.param.name])
+        self.errors.update(errors)
+
+    @on(Input.Changed)
+    @on(Switch.Changed)
+    @on(Select.Changed)
+    @on(TextArea.Changed)
+    def _changed(self, event: Message) -> None:
+        if isinstance(event, Input.Changed) and event.input.id and not event.input.id.startswith("param-"):
+            return
+        event.stop()
+        self.recompute()
+
+    def on_descendant_focus(self, event) -> None:
+        widget = event.widget
+        for row in self.rows:
+            if widget.id == row.fid:
+                self.post_message(self.FieldFocused(row.param))
+                break

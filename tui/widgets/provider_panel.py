@@ -1,0 +1,572 @@
+"""One provider's playground: target, meter, endpoints, form, preview, pager, response, docs.
+
+The panel owns its state (target, credentials, client, chosen endpoint, last answer) and its
+workers. Requests run in ``@work(exclusive=True, group="request")`` workers that never touch
+widgets: they post :mod:`tui.messages` messages, and the ``on_*`` handlers below update the
+widgets. Bodies are prepared (pretty-printed, indexed) in a thread worker.
+
+Heavy children are mounted only when the panel is first shown (:meth:`ensure_built`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widgets import Button, ContentSwitcher, Static
+
+from tui import messages as M
+from tui.widgets.endpoint_list import EndpointList, method_badge
+from tui.widgets.pager import Pager
+from tui.widgets.param_form import ParamForm
+from tui.widgets.rate_meter import RateMeter
+from tui.widgets.request_preview import RequestPreview, mask
+from tui.widgets.response_view import ResponseView
+from tui.widgets.target_bar import TargetBar
+
+
+def live_credentials(provider) -> dict[str, str]:
+    """The user's stored credentials for the live API (the environment first, then the store)."""
+    try:
+        from tui.core.credentials import CredentialStore
+
+        return {k: v for k, v in CredentialStore().get(provider).items() if v}
+    except Exception:  # a broken store must not stop the panel; fall back to the environment
+        from tui.core.env import credentials_from_env
+
+        return dict(credentials_from_env(provider, os.environ))
+
+
+def auth_summary(provider, creds: dict, target: str) -> str:
+    if not provider.auth.credentials:
+        return "none needed"
+    if not creds:
+        return "not set (ctrl+l)"
+    bits = []
+    for c in provider.auth.credentials:
+        v = creds.get(c.name)
+        if v:
+            bits.append(f"{c.name} ••••" if c.secret else f"{c.name} {v}")
+    demo = " (sandbox demo)" if target == "sandbox" and creds == dict(provider.auth.sandbox_default) else ""
+    return ", ".join(bits) + demo
+
+
+class ProviderPanel(Vertical):
+    DEFAULT_CSS = """
+    ProviderPanel { height: 1fr; }
+    ProviderPanel > #panel-top { height: 2; padding: 0 1; background: $panel; }
+    ProviderPanel #panel-main { height: 1fr; }
+    ProviderPanel #workspace { width: 1fr; height: 1fr; }
+    ProviderPanel #request-side { height: auto; max-height: 50%; border-bottom: solid $primary 40%; }
+    ProviderPanel #endpoint-title { height: auto; padding: 0 1; }
+    ProviderPanel #param-form { height: auto; max-height: 14; }
+    ProviderPanel #field-help { height: auto; max-height: 3; padding: 0 1; color: $text-muted; }
+    ProviderPanel #send-row { height: auto; }
+    ProviderPanel #send-button { margin: 0 1; min-width: 16; }
+    ProviderPanel #panel-switcher { width: 1fr; height: 1fr; }
+    ProviderPanel #panel-loading { padding: 1 2; color: $text-muted; }
+    """
+
+    def __init__(self, provider, *, target: str = "sandbox", sandbox_origin: str = "", **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.provider = provider
+        self.target = target
+        self.sandbox_origin = sandbox_origin
+        self.credentials: dict[str, str] = self._initial_credentials(target)
+        self.built = False
+        self.endpoint = None
+        self.result = None  # the last core Result shown
+        self.prepared = None  # the last PreparedRequest sent
+        self.show_secrets = False
+        self.in_flight = False
+        self.fetching = False
+        self._client = None
+        self._token = 0  # bumps with each request, so late answers are ignored
+        self._raw_cache: dict[str, dict[str, str]] = {}
+        self._values: dict[str, Any] = {}
+        self._form_errors: dict[str, str] = {}
+
+    # ---- state ------------------------------------------------------------------------------
+
+    def _initial_credentials(self, target: str) -> dict[str, str]:
+        if target == "sandbox":
+            return dict(self.provider.auth.sandbox_default)
+        return live_credentials(self.provider)
+
+    @property
+    def base_url(self) -> str:
+        p = self.provider
+        override = os.environ.get(f"APIPLAY_{p.id.upper()}_URL")
+        if self.target == "live":
+            return p.base_url("live", override=override)
+        return p.base_url("sandbox", sandbox_origin=self.sandbox_origin)
+
+    @property
+    def client(self):
+        if self._client is None:
+            from tui.core.client import ProviderClient
+
+            self._client = ProviderClient(
+                self.provider, target=self.target, base_url=self.base_url,
+                credentials=dict(self.credentials), session=getattr(self.app, "http_session", None),
+            )
+        return self._client
+
+    def meter_snapshot(self):
+        if self._client is None:
+            try:
+                from tui.core.client import credential_key
+                from tui.core.ratemeter import meter_for
+
+                key = credential_key(self.target, self.base_url, self.credentials)
+                return meter_for(self.provider, key).snapshot()
+            except Exception:
+                return None
+        return self._client.meter.snapshot()
+
+    def set_sandbox_origin(self, origin: str) -> None:
+        self.sandbox_origin = origin
+        if self.target == "sandbox":
+            self._client = None
+            self._refresh_target()
+
+    def switch_target(self, target: str | None = None) -> None:
+        self.target = target or ("live" if self.target == "sandbox" else "sandbox")
+        self.credentials = self._initial_credentials(self.target)
+        self._client = None
+        self._refresh_target()
+        self._update_preview()
+        self.app.notify(f"{self.provider.name}: now talking to the {self.target} ({self.base_url})",
+                        title="Target")
+
+    def set_credentials(self, creds: dict) -> None:
+        self.credentials = {k: v for k, v in creds.items() if v}
+        self._client = None
+        self._refresh_target()
+        self._update_preview()
+
+    # ---- building ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(f"Loading {self.provider.name}…", id="panel-loading")
+
+    async def ensure_built(self) -> None:
+        """Mount the heavy children (first time the panel is shown)."""
+        if self.built:
+            return
+        self.built = True
+        await self.query_one("#panel-loading").remove()
+        top = Vertical(TargetBar(id="target-bar"), RateMeter(self.meter_snapshot, id="rate-meter"), id="panel-top")
+        request_side = Vertical(
+            Static(Content.styled("No endpoint chosen yet.", "$text-muted"), id="endpoint-title"),
+            ParamForm(id="param-form"),
+            Static("", id="field-help"),
+            Horizontal(RequestPreview(id="request-preview"), Button("Send ctrl+s", id="send-button", variant="primary"),
+                       id="send-row"),
+            id="request-side",
+        )
+        workspace = Vertical(request_side, Pager(id="pager"), ResponseView(id="response"), id="workspace")
+        from tui.widgets.docs_pane import DocsPane
+
+        switcher = ContentSwitcher(workspace, DocsPane(self.provider, id="docs"), initial="workspace", id="panel-switcher")
+        main = Horizontal(EndpointList(self.provider, id="endpoints"), switcher, id="panel-main")
+        await self.mount_all([top, main])
+        self._refresh_target()
+        self.query_one("#endpoint-filter").focus()
+
+    def _refresh_target(self) -> None:
+        if not self.built:
+            return
+        self.query_one(TargetBar).show(self.target, self.base_url, auth_summary(self.provider, self.credentials, self.target))
+        self.query_one(RateMeter).refresh_meter()
+
+    # ---- endpoint and form ------------------------------------------------------------------
+
+    @on(EndpointList.Chosen)
+    async def _chosen(self, event: EndpointList.Chosen) -> None:
+        event.stop()
+        await self.choose(event.endpoint)
+
+    async def choose(self, endpoint) -> None:
+        if self.endpoint is not None:
+            self._raw_cache[self.endpoint.key] = self.query_one(ParamForm).raw_values()
+        self.endpoint = endpoint
+        summary = endpoint.summary or endpoint.description or ""
+        bits = [f"auth: {endpoint.auth}"]
+        if endpoint.evidence:
+            bits.append(f"evidence: {endpoint.evidence}")
+        if endpoint.paging.paged:
+            bits.append(f"paged ({endpoint.paging.style})")
+        title = Content.assemble(method_badge(endpoint.method), (endpoint.path, "bold"), "  ",
+                                 (summary, ""), ("  · " + " · ".join(bits), "$text-muted"))
+        self.query_one("#endpoint-title", Static).update(title)
+        self.query_one(Pager).set_paged(endpoint.paging.paged)
+        self.query_one(Pager).show_position("", False, False)
+        await self.query_one(ParamForm).show_endpoint(endpoint, self._raw_cache.get(endpoint.key))
+        self.query_one("#field-help", Static).update("")
+
+    @on(ParamForm.Changed)
+    def _form_changed(self, event: ParamForm.Changed) -> None:
+        event.stop()
+        self._values = dict(event.values)
+        self._form_errors = dict(event.errors)
+        self._update_preview()
+
+    @on(ParamForm.FieldFocused)
+    def _field_focused(self, event: ParamForm.FieldFocused) -> None:
+        p = event.param
+        bits = [p.description or "(no description)"]
+        extra = []
+        if p.default is not None:
+            extra.append(f"default {p.default}")
+        if p.enum:
+            extra.append("one of " + ", ".join(str(v) for v in p.enum[:12]))
+        if p.minimum is not None or p.maximum is not None:
+            extra.append(f"range {p.minimum if p.minimum is not None else '…'}–{p.maximum if p.maximum is not None else '…'}")
+        if p.format:
+            extra.append(f"format {p.format}")
+        text = Content.assemble((p.name, "bold"), ": ", bits[0], ("  (" + "; ".join(extra) + ")" if extra else "", "$text-muted"))
+        self.query_one("#field-help", Static).update(text)
+
+    def _prepare(self, values: dict | None = None):
+        """(prepared, problem): the PreparedRequest, or None and a plain reason."""
+        from tui.core.model import ValidationError
+
+        values = self._values if values is None else values
+        if self._form_errors:
+            name, msg = next(iter(self._form_errors.items()))
+            return None, f"{name}: {msg}"
+        try:
+            return self.client.prepare(self.endpoint, values), None
+        except ValidationError as exc:
+            return None, str(exc)
+
+    def _update_preview(self) -> None:
+        if not self.built or self.endpoint is None:
+            return
+        prepared, problem = self._prepare()
+        preview = self.query_one(RequestPreview)
+        if prepared is not None:
+            preview.show_prepared(prepared)
+        else:
+            preview.show_problem(self.endpoint.method, self.base_url + self.endpoint.path, problem or "")
+
+    # ---- sending ----------------------------------------------------------------------------
+
+    def refuse(self, reason: str, title: str = "Not sent") -> None:
+        self.app.notify(reason, title=title, severity="error")
+        if self.built:
+            self.query_one(ResponseView).set_status(Content.assemble(("Not sent: ", "bold $error"), reason))
+
+    def send(self, force: bool = False, values: dict | None = None) -> bool:
+        """Validate and send the form's request in a worker. False (with the reason shown) if refused."""
+        if not self.built or self.endpoint is None:
+            self.app.notify("Choose an endpoint first: type in the filter box, then enter.", title="Not sent")
+            return False
+        form = self.query_one(ParamForm)
+        if values is None:
+            form.recompute(mark_required=True)
+            if self._form_errors:
+                name, msg = next(iter(self._form_errors.items()))
+                self.refuse(f"{name}: {msg}")
+                return False
+        values = dict(self._values if values is None else values)
+        prepared, problem = self._prepare(values)
+        if prepared is None:
+            from tui.core import request as rq
+
+            errors = {e.field: e.message for e in rq.validate_values(self.endpoint, values) if e.field}
+            form.mark_errors(errors)
+            self.refuse(problem or "the values do not fit the endpoint")
+            return False
+        from tui.core.auth import missing_message
+
+        missing = missing_message(self.provider, self.credentials, self.endpoint)
+        if missing:
+            self.refuse(f"{missing} (or press ctrl+l to enter them)")
+            return False
+        snap = self.meter_snapshot()
+        if snap is not None and snap.blocked_for > 0 and not force:
+            self.refuse(f"{snap.text}. Sending is held until it ends; press f5 to send anyway.", title="Held")
+            return False
+        self._token += 1
+        self.in_flight = True
+        self.prepared = prepared
+        self.query_one(ResponseView).set_status(Content.assemble(("⟳ sending ", "bold $accent"), (prepared.method + " " + mask(prepared.url, prepared.secrets), ""),
+                                                                 ("  · esc cancels", "$text-muted")))
+        self.query_one("#send-button", Button).label = "Sending… (esc)"
+        self.app.refresh_bindings()
+        self._send_worker(self.endpoint, values, force, self._token)
+        return True
+
+    @work(exclusive=True, group="request")
+    async def _send_worker(self, endpoint, values: dict, force: bool, token: int) -> None:
+        pid = self.provider.id
+        client = self.client
+        try:
+            login = self.provider.auth.login
+            had_token = bool(login and client.credentials.get(login.stores))
+            result = await client.send(endpoint, values, force=force)  # logs in first when needed
+            if login and not had_token and client.credentials.get(login.stores):
+                self.post_message(M.LoginFinished(pid, token=client.credentials[login.stores]))
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # RateLimited, ValidationError, anything else: a plain message
+            self.post_message(M.RequestFinished(pid, token, error=getattr(exc, "message", None) or str(exc)))
+            return
+        self.post_message(M.RequestFinished(pid, token, result=result))
+
+    def on_login_finished(self, message: M.LoginFinished) -> None:
+        message.stop()
+        if message.token:
+            login = self.provider.auth.login
+            self.credentials[login.stores] = message.token
+            self._refresh_target()
+            self.app.notify(f"{self.provider.name}: logged in, token kept for this session.", title="Login")
+        elif message.error:
+            self.app.notify(message.error, title="Login failed", severity="error")
+
+    def on_request_finished(self, message: M.RequestFinished) -> None:
+        message.stop()
+        if message.token != self._token:
+            return
+        self.in_flight = False
+        self.query_one("#send-button", Button).label = "Send ctrl+s"
+        self.app.refresh_bindings()
+        if message.error:
+            self.refuse(message.error, title="Not sent" if "held" in message.error or "blocked" in message.error else "Failed")
+            self.query_one(RateMeter).refresh_meter()
+            return
+        self.show_result(message.result)
+
+    def show_result(self, result, note: str = "") -> None:
+        self.result = result
+        view = self.query_one(ResponseView)
+        view.show_exchange(result.exchange, result.explanation, note)
+        self.prepared = result.exchange.request
+        self._show_request()
+        self.query_one(RateMeter).refresh_meter(result.meter if result.meter is not None else None)
+        page = result.page
+        if page is not None:
+            self.query_one(Pager).show_position(page.position, page.has_prev, page.has_next)
+        self._prepare_body(result.exchange.body, result.exchange.header("content-type"), self._token)
+        if result.explanation is not None and result.exchange.status is not None:
+            self.app.notify(result.explanation.title, title=f"{self.provider.name} answered an error",
+                            severity="warning", timeout=4)
+
+    def _show_request(self) -> None:
+        if self.prepared is None:
+            return
+        try:
+            from tui.core.export import to_curl
+
+            curl = to_curl(self.prepared, show_secrets=self.show_secrets, provider=self.provider, multiline=True)
+        except Exception as exc:
+            curl = f"(could not make the curl command: {exc})"
+        note = "secrets shown (ctrl+r hides them)" if self.show_secrets else "secrets masked (ctrl+r reveals them)"
+        self.query_one(ResponseView).show_request(f"# {note}\n{curl}")
+
+    @work(thread=True, exclusive=True, group="body")
+    def _prepare_body(self, body: bytes, content_type: str | None, token: int) -> None:
+        from tui.core.jsonview import prepare
+
+        try:
+            document = prepare(body, content_type=content_type)
+        except TypeError:
+            document = prepare(body)
+        self.post_message(M.BodyPrepared(token, document))
+
+    def on_body_prepared(self, message: M.BodyPrepared) -> None:
+        message.stop()
+        if message.token == self._token:
+            self.query_one(ResponseView).load_document(message.document)
+
+    def cancel(self) -> bool:
+        """Cancel a request or a fetch-all in flight."""
+        if not (self.in_flight or self.fetching):
+            return False
+        self.workers.cancel_group(self, "request")
+        self.workers.cancel_group(self, "pages")
+        self._token += 1
+        was_fetching = self.fetching
+        self.in_flight = self.fetching = False
+        self.query_one("#send-button", Button).label = "Send ctrl+s"
+        self.query_one(ResponseView).set_status(Content.styled("Cancelled: nothing more will be shown for that request.", "bold $warning"))
+        if was_fetching:
+            self.query_one(Pager).end_fetch("fetch all cancelled")
+        self.app.refresh_bindings()
+        return True
+
+    # ---- paging -----------------------------------------------------------------------------
+
+    def page(self, where: str) -> bool:
+        from tui.core import paging
+
+        ep = self.endpoint
+        if ep is None or not ep.paging.paged:
+            self.app.notify("This endpoint does not page.", title="Pager")
+            return False
+        info = self.result.page if self.result is not None and self.result.exchange.request.endpoint_key == ep.key else None
+        if where == "all":
+            return self.fetch_all()
+        if where == "stop":
+            return self.cancel()
+        if where == "next" and info is not None and not info.has_next:
+            self.app.notify("This is the last page.", title="Pager")
+            return False
+        fn = {"first": paging.first_values, "prev": paging.prev_values, "next": paging.next_values}[where]
+        values = fn(ep, self._values, info)
+        form = self.query_one(ParamForm)
+        for name in (ep.paging.page_param, ep.paging.offset_param, ep.paging.size_param):
+            if name in values and ep.param(name) is not None:
+                form.set_raw(name, str(values[name]))
+        return self.send(values=values)
+
+    def fetch_all(self) -> bool:
+        if self.fetching:
+            return self.cancel()
+        prepared, problem = self._prepare()
+        if prepared is None:
+            self.refuse(problem or "the values do not fit the endpoint")
+            return False
+        self.fetching = True
+        self._token += 1
+        self.query_one(Pager).start_fetch()
+        self.app.refresh_bindings()
+        self._fetch_worker(self.endpoint, dict(self._values))
+        return True
+
+    @work(exclusive=True, group="pages")
+    async def _fetch_worker(self, endpoint, values: dict) -> None:
+        from tui.core import paging
+
+        pid = self.provider.id
+        client = self.client
+        results = []
+        items = 0
+        total_pages = None
+
+        def on_wait(seconds: float) -> None:
+            self.post_message(M.PagesProgress(pid, len(results), total_pages, items, waiting_s=seconds))
+
+        try:
+            async for result in paging.iter_pages(client, endpoint, values, on_wait=on_wait):
+                results.append(result)
+                page_items = paging.items_of(result.page.items_field if result.page else None, result.data)
+                items += len(page_items or [])
+                if result.page is not None and result.page.last_page:
+                    total_pages = result.page.last_page - (result.page.page or 1) + len(results)
+                self.post_message(M.PagesProgress(pid, len(results), total_pages, items, meter=result.meter))
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            self.post_message(M.PagesFinished(pid, paging.combine(results), len(results),
+                                              results[-1] if results else None, error=str(exc)))
+            return
+        self.post_message(M.PagesFinished(pid, paging.combine(results), len(results), results[-1] if results else None))
+
+    def on_pages_progress(self, message: M.PagesProgress) -> None:
+        message.stop()
+        if not self.fetching:
+            return
+        self.query_one(Pager).progress(message.done, message.total, message.items, message.waiting_s)
+        self.query_one(RateMeter).refresh_meter(message.meter)
+
+    def on_pages_finished(self, message: M.PagesFinished) -> None:
+        message.stop()
+        if not self.fetching:
+            return
+        self.fetching = False
+        self.app.refresh_bindings()
+        pager = self.query_one(Pager)
+        text = f"fetched {message.pages} pages · {len(message.items)} items combined"
+        if message.error:
+            text += f" · stopped: {message.error}"
+        pager.end_fetch(text)
+        if message.result is not None:
+            last = message.result
+            self.result = last
+            view = self.query_one(ResponseView)
+            bad = last.explanation is not None
+            view.show_exchange(last.exchange, last.explanation, note="" if bad else f"all {message.pages} pages combined")
+            self.query_one(RateMeter).refresh_meter(last.meter)
+            if not bad:
+                self._token += 1
+                self._prepare_combined(message.items, self._token)
+            else:
+                self._prepare_body(last.exchange.body, last.exchange.header("content-type"), self._token)
+
+    @work(thread=True, exclusive=True, group="body")
+    def _prepare_combined(self, items: list, token: int) -> None:
+        import json
+
+        from tui.core.jsonview import prepare
+
+        body = json.dumps(items, ensure_ascii=False).encode()
+        self.post_message(M.BodyPrepared(token, prepare(body)))
+
+    # ---- other events -----------------------------------------------------------------------
+
+    @on(Pager.Go)
+    def _pager(self, event: Pager.Go) -> None:
+        event.stop()
+        self.page(event.where)
+
+    @on(Button.Pressed, "#send-button")
+    def _send_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if self.in_flight:
+            self.cancel()
+        else:
+            self.send()
+
+    @on(TargetBar.SwitchRequested)
+    def _switch(self, event) -> None:
+        event.stop()
+        self.switch_target()
+
+    @on(TargetBar.CredentialsRequested)
+    def _creds(self, event) -> None:
+        event.stop()
+        self.edit_credentials()
+
+    @on(RateMeter.Unblocked)
+    def _unblocked(self, event) -> None:
+        event.stop()
+        self.app.notify(f"{self.provider.name}: the block is over, sending is allowed again.", title="Rate limit")
+
+    def reveal(self) -> None:
+        self.show_secrets = not self.show_secrets
+        self._show_request()
+        self.app.notify("Secrets are shown in the Request tab." if self.show_secrets else "Secrets are masked again.")
+
+    async def toggle_docs(self) -> None:
+        switcher = self.query_one("#panel-switcher", ContentSwitcher)
+        if switcher.current == "docs":
+            switcher.current = "workspace"
+        else:
+            await self.query_one("#docs").ensure_loaded()
+            switcher.current = "docs"
+
+    def focus_filter(self) -> None:
+        self.query_one("#endpoint-filter").focus()
+
+    def edit_credentials(self) -> None:
+        try:
+            from tui.screens.credentials import CredentialsScreen
+        except ImportError:
+            self.app.notify("The credentials dialog is not available; set the APIPLAY_* variables instead.",
+                            title="Credentials", severity="warning")
+            return
+
+        def done(result: dict | None) -> None:
+            if result is not None:
+                self.set_credentials(result)
+                self.app.notify(f"{self.provider.name}: credentials updated.", title="Credentials")
+
+        self.app.push_screen(CredentialsScreen(self.provider, dict(self.credentials), self.target), done)

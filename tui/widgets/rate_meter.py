@@ -1,0 +1,130 @@
+"""The live rate-limit meter of one provider.
+
+It shows a :class:`tui.core.ratemeter.MeterSnapshot`: requests used in the window against the
+limit, a bar that turns from green to amber to red as it fills, the countdown to the reset, a
+sparkline of recent requests, the server's own figures, and a block (FLOOD_WAIT, GoCache) as a
+countdown. It refreshes itself once a second only while something is counting down.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from typing import Any, Callable
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import Sparkline, Static
+
+BAR_WIDTH = 20
+#: Set by PlaygroundApp(freeze_timings=True).
+FREEZE = {"on": False}
+
+
+def frozen() -> bool:
+    """Timings shown as fixed text (deterministic snapshots): APIPLAY_FREEZE_TIMINGS=1 or FREEZE."""
+    return FREEZE["on"] or os.environ.get("APIPLAY_FREEZE_TIMINGS") == "1"
+
+
+def _secs(x: float | None) -> str:
+    if x is None:
+        return "-"
+    if frozen():
+        return "N s"
+    return f"{max(0, math.ceil(x - 1e-9))} s"
+
+
+def bar(used: int, limit: int | None, width: int = BAR_WIDTH) -> Content:
+    if not limit:
+        return Content.styled("·" * width, "$text-muted")
+    frac = min(1.0, used / limit)
+    full = round(frac * width)
+    style = "$meter-ok" if frac < 0.6 else "$meter-warn" if frac < 0.9 else "$meter-full"
+    return Content.assemble((("█" * full), style), ("░" * (width - full), "$text-muted"))
+
+
+def describe(snap: Any) -> Content:
+    """One line: the block countdown, or used/limit + bar + reset + server figures."""
+    if snap is None:
+        return Content.styled("no requests yet", "$text-muted")
+    if snap.blocked_for > 0:
+        return Content.assemble(
+            ("⛔ BLOCKED ", "bold $error"),
+            (snap.text.replace(f"{math.ceil(snap.blocked_for - 1e-9)} s", _secs(snap.blocked_for)), "$error"),
+            ("  · sending is held; f5 sends anyway", "$text-muted"),
+        )
+    limit = snap.limit
+    parts: list = [("Requests ", "$text-muted")]
+    parts.append((f"{snap.used}/{limit}" if limit else f"{snap.used}", "bold"))
+    window = "min" if snap.window_s == 60 else f"{snap.window_s:g} s"
+    parts.append((f" per {window} " if limit else " sent (no known limit) ", "$text-muted"))
+    parts.append(bar(snap.used, limit))
+    if snap.reset_in is not None and snap.used:
+        parts.append((f"  resets in {_secs(snap.reset_in)}", ""))
+    if snap.server_count is not None:
+        srv = f"  · server: count_api {snap.server_count}"
+        if snap.server_reset is not None:
+            srv += f", reset_count_api {_secs(snap.server_reset)}"
+        parts.append((srv, "$accent"))
+    return Content.assemble(*parts)
+
+
+class RateMeter(Horizontal):
+    """Meter line + sparkline. `source()` returns the current MeterSnapshot (or None)."""
+
+    DEFAULT_CSS = """
+    RateMeter { height: 1; width: 1fr; }
+    RateMeter > #meter-text { width: 1fr; height: 1; }
+    RateMeter > Sparkline { width: 24; height: 1; }
+    RateMeter.-blocked { background: $error 15%; }
+    """
+
+    def __init__(self, source: Callable[[], Any] | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.source = source
+        self.snapshot: Any = None
+        self._timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(describe(None), id="meter-text")
+        yield Sparkline([0], id="meter-spark")
+
+    def on_mount(self) -> None:
+        self.refresh_meter()
+
+    @property
+    def counting(self) -> bool:
+        s = self.snapshot
+        return bool(s and (s.blocked_for > 0 or (s.reset_in is not None and s.used)))
+
+    @property
+    def blocked_for(self) -> float:
+        return self.snapshot.blocked_for if self.snapshot else 0.0
+
+    def refresh_meter(self, snapshot: Any = None) -> None:
+        """Show `snapshot` (or ask the source); start/stop the 1 s timer as needed."""
+        if snapshot is None and self.source is not None:
+            snapshot = self.source()
+        self.snapshot = snapshot
+        self.query_one("#meter-text", Static).update(describe(snapshot))
+        if snapshot is not None:
+            data = list(snapshot.recent) or [0]
+            self.query_one("#meter-spark", Sparkline).data = data
+        self.set_class(bool(snapshot and snapshot.blocked_for > 0), "-blocked")
+        if self.counting and self._timer is None:
+            self._timer = self.set_interval(1.0, self._tick)
+        elif not self.counting and self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+
+    def _tick(self) -> None:
+        was_blocked = self.blocked_for > 0
+        self.refresh_meter()
+        if was_blocked and self.blocked_for <= 0:
+            self.post_message(self.Unblocked())
+
+    class Unblocked(Message):
+        """A block ended: sending may resume."""

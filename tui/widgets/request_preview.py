@@ -1,0 +1,40 @@
+"""The live preview of the exact request (method and URL with query), secrets masked."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widgets import Static
+
+from tui.widgets.endpoint_list import method_badge
+
+
+def mask(text: str, secrets) -> str:
+    if not secrets:
+        return text
+    try:
+        from tui.core.export import mask_secrets
+    except ImportError:  # pragma: no cover - export not there
+        for s in secrets:
+            text = text.replace(s, "••••")
+        return text
+    return mask_secrets(text, secrets)
+
+
+class RequestPreview(Static):
+    DEFAULT_CSS = """
+    RequestPreview { height: auto; max-height: 4; width: 1fr; padding: 0 1; background: $boost; }
+    """
+
+    def show_prepared(self, prepared, problem: str | None = None) -> None:
+        """Show a PreparedRequest (secrets masked), and a problem line when it may not be sent."""
+        url = mask(prepared.url, prepared.secrets)
+        parts: list = [method_badge(prepared.method), (url, "bold")]
+        if prepared.body:
+            size = len(prepared.body)
+            parts.append((f"\n       body: {prepared.content_type or ''} {size} bytes", "$text-muted"))
+        if problem:
+            parts.append(("\n✗ " + problem, "bold $error"))
+        self.update(Content.assemble(*parts))
+
+    def show_problem(self, method: str, url: str, problem: str) -> None:
+        self.update(Content.assemble(method_badge(method), (url, "bold"), ("\n✗ " + problem, "bold $error")))
