@@ -1,0 +1,161 @@
+"""JsonViewer / ResponseBody: a virtualised, highlighted, searchable body view."""
+
+from __future__ import annotations
+
+import orjson
+from textual.app import App, ComposeResult
+
+from tui.core import jsonview
+from tui.widgets.json_viewer import JsonViewer, ResponseBody
+
+
+class ViewerApp(App):
+    def __init__(self, highlight: bool = True) -> None:
+        super().__init__()
+        self._highlight = highlight
+
+    def compose(self) -> ComposeResult:
+        yield ResponseBody(highlight=self._highlight, id="body")
+
+
+def row_text(viewer: JsonViewer, y: int) -> str:
+    return "".join(segment.text for segment in viewer.render_line(y)).rstrip()
+
+
+def rows(viewer: JsonViewer, count: int = 5) -> list[str]:
+    return [row_text(viewer, y) for y in range(count)]
+
+
+def big_document(count: int = 40_000) -> jsonview.Document:
+    items = [{"id": i, "name": f"item {i}", "email": f"user{i}@example.com", "tags": ["a", "b"],
+              "address": {"city": "Porto Alegre", "zip": "90000-000"}} for i in range(count)]
+    return jsonview.prepare(orjson.dumps(items))
+
+
+async def test_a_5mb_document_is_shown_and_scrolls_by_page():
+    doc = big_document()
+    assert doc.size > 4_500_000
+    app = ViewerApp()
+    async with app.run_test(size=(80, 30)) as pilot:
+        viewer = app.query_one(JsonViewer)
+        viewer.focus()
+        viewer.load(doc)
+        await pilot.pause()
+        assert viewer.virtual_size.height == doc.line_count
+        assert rows(viewer, 3) == ["[", "  {", '    "id": 0,']
+        assert viewer.border_subtitle == f"line 1 of {doc.line_count:,}"
+        height = viewer.scrollable_content_region.height
+        await pilot.press("pagedown")
+        assert viewer.scroll_offset.y == height
+        assert row_text(viewer, 0) == doc.line(height).rstrip()
+        assert viewer.border_subtitle.startswith(f"line {height + 1:,} of")
+        await pilot.press("end")
+        assert viewer.scroll_offset.y == doc.line_count - height
+        assert row_text(viewer, height - 1) == "]"
+        await pilot.press("home")
+        assert viewer.scroll_offset.y == 0
+
+
+async def test_json_tokens_are_coloured_from_component_classes_and_follow_the_theme():
+    app = ViewerApp()
+    async with app.run_test(size=(60, 12)) as pilot:
+        viewer = app.query_one(JsonViewer)
+        viewer.load(jsonview.prepare(b'{"key": "value", "n": 12, "b": true}'))
+        await pilot.pause()
+        segments = {seg.text: seg.style for seg in viewer.render_line(1) if seg.text.strip()}
+        key_colour = segments['"key"'].color
+        assert key_colour == viewer.get_component_rich_style("json-viewer--key").color
+        assert segments['"value"'].color == viewer.get_component_rich_style("json-viewer--string").color
+        assert key_colour != segments['"value"'].color
+        app.theme = "textual-light" if app.theme != "textual-light" else "textual-dark"
+        await pilot.pause()
+        after = {seg.text: seg.style for seg in viewer.render_line(1) if seg.text.strip()}
+        assert after['"key"'].color != key_colour
+
+
+async def test_raw_mode_does_not_highlight():
+    app = ViewerApp(highlight=False)
+    async with app.run_test(size=(60, 12)) as pilot:
+        viewer = app.query_one(JsonViewer)
+        viewer.load(jsonview.prepare_raw(b'{"key": "value"}'))
+        await pilot.pause()
+        assert row_text(viewer, 0) == '{"key": "value"}'
+        styles = {seg.style for seg in viewer.render_line(0) if seg.text.strip()}
+        assert len(styles) == 1
+
+
+async def test_markup_and_control_characters_are_shown_inert():
+    app = ViewerApp()
+    async with app.run_test(size=(80, 12)) as pilot:
+        viewer = app.query_one(JsonViewer)
+        viewer.load(jsonview.prepare(b'{"m": "[bold red]x[/] \\u001b[2J"}'))
+        await pilot.pause()
+        assert row_text(viewer, 1) == '  "m": "[bold red]x[/] \\u001b[2J"'
+        viewer.load(jsonview.prepare(b"oops \x1b[2J", content_type="text/plain"))
+        await pilot.pause()
+        assert row_text(viewer, 0) == "oops \u241b[2J"
+        assert "not JSON" in viewer.border_title
+
+
+async def test_search_opens_with_slash_and_n_and_shift_n_step_through_matches():
+    doc = jsonview.prepare(orjson.dumps([{"id": i, "name": f"name {i}"} for i in range(3000)]))
+    app = ViewerApp()
+    async with app.run_test(size=(80, 20)) as pilot:
+        body = app.query_one(ResponseBody)
+        viewer = body.viewer
+        viewer.focus()
+        viewer.load(doc)
+        await pilot.press("slash")
+        assert body.search_input.has_focus
+        await pilot.press(*"name 2999", "enter")
+        assert viewer.has_focus
+        line, col = viewer.current_match
+        assert doc.line(line)[col : col + 9] == "name 2999"
+        top = viewer.scroll_offset.y
+        assert top <= line < top + viewer.scrollable_content_region.height
+        assert "match 1 of 1" in viewer.border_subtitle
+        # the current match is painted with its own style
+        y = line - top
+        styles = [seg.style for seg in viewer.render_line(y) if seg.text == "name 2999"]
+        assert styles and styles[0].bgcolor == viewer.get_component_rich_style(
+            "json-viewer--current-match").bgcolor
+        viewer.search("name 1")  # name 1, name 10..19, name 100..199, name 1000..1999
+        first = viewer.current_match
+        assert doc.line(first[0])[first[1] : first[1] + 6] == "name 1"
+        await pilot.press("n")
+        second = viewer.current_match
+        assert second[0] > first[0]
+        await pilot.press("N")
+        assert viewer.current_match == first
+        await pilot.press("N")  # wraps round to the last match
+        assert viewer.current_match[0] > second[0]
+        assert "match 1,111 of 1,111" in viewer.border_subtitle
+        await pilot.press("slash", "escape")
+        assert viewer.has_focus and not body.has_class("-searching")
+
+
+async def test_no_match_is_reported_and_clear_and_show_text_work():
+    app = ViewerApp()
+    async with app.run_test(size=(60, 12)) as pilot:
+        viewer = app.query_one(JsonViewer)
+        viewer.load(jsonview.prepare(b'{"a": 1}'))
+        assert viewer.search("zzz") is False
+        assert "no matches" in viewer.border_subtitle
+        viewer.show_text("Sending GET /communities…")
+        await pilot.pause()
+        assert row_text(viewer, 0) == "Sending GET /communities…"
+        viewer.clear()
+        await pilot.pause()
+        assert viewer.line_count == 0 and row_text(viewer, 0) == ""
+
+
+async def test_a_very_long_line_is_cut_with_a_note():
+    app = ViewerApp()
+    async with app.run_test(size=(60, 12)) as pilot:
+        viewer = app.query_one(JsonViewer)
+        viewer.load(jsonview.prepare(orjson.dumps({"s": "x" * 50_000})))
+        await pilot.pause()
+        await pilot.press("end")
+        strip = viewer._cache.get(1)
+        assert strip is not None and "more characters" in "".join(s.text for s in strip)
+        assert viewer.virtual_size.width < 50_000

@@ -1,0 +1,238 @@
+"""tui.core.jsonview: pretty-printing, line access, tokenising, search, inert text."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import orjson
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from tui.core import jsonview
+from tui.core.jsonview import prepare, prepare_raw, search, tokenize_line
+
+
+def lines(doc):
+    return list(doc.lines())
+
+
+# ---------------------------------------------------------------------------------------- prepare
+
+
+def test_json_is_pretty_printed_with_two_space_indents():
+    doc = prepare(b'{"a":1,"b":[true,null],"c":{"d":"x"}}')
+    assert doc.is_json and doc.kind == "json" and doc.problem is None
+    assert lines(doc) == [
+        "{", '  "a": 1,', '  "b": [', "    true,", "    null", "  ],", '  "c": {', '    "d": "x"', "  }", "}",
+    ]
+    assert doc.line_count == 10
+    assert doc.max_width == len('    "d": "x"')
+    assert doc.data == {"a": 1, "b": [True, None], "c": {"d": "x"}}
+
+
+def test_line_outside_the_document_is_empty():
+    doc = prepare(b"[1,2]")
+    assert doc.line(-1) == "" and doc.line(99) == ""
+
+
+def test_empty_body_has_no_lines_and_says_so():
+    doc = prepare(b"")
+    assert doc.line_count == 0 and doc.kind == "empty" and "empty" in doc.problem
+
+
+def test_html_is_shown_as_text_with_a_note_naming_the_content_type():
+    doc = prepare(b"<html><body>Bad gateway</body></html>", content_type="text/html; charset=utf-8")
+    assert not doc.is_json and doc.kind == "text"
+    assert "text/html" in doc.problem
+    assert doc.line(0) == "<html><body>Bad gateway</body></html>"
+
+
+def test_truncated_json_is_text_with_a_truncation_note():
+    doc = prepare(b'[{"id": 1}, {"id": 2', truncated=True)
+    assert doc.kind == "text" and "cut" in doc.problem
+    assert doc.line(0) == '[{"id": 1}, {"id": 2'
+
+
+def test_invalid_json_says_why():
+    doc = prepare(b'{"a": 1,,}')
+    assert doc.kind == "text" and doc.problem.startswith("Not valid JSON")
+
+
+def test_binary_body_is_a_hex_dump():
+    body = bytes(range(256)) * 4
+    doc = prepare(body, content_type="application/octet-stream")
+    assert doc.kind == "hex" and "hex dump" in doc.problem
+    assert doc.line_count == len(body) // 16
+    assert doc.line(1).startswith("00000010  10 11 12 13")
+    assert doc.line(4).endswith("|@ABCDEFGHIJKLMNO|")
+
+
+def test_nan_and_huge_integers_that_orjson_refuses_are_still_pretty_printed():
+    doc = prepare(b'[NaN, 123456789012345678901234567890]')
+    assert doc.is_json
+    assert lines(doc) == ["[", "  NaN,", "  123456789012345678901234567890", "]"]
+    assert math.isnan(doc.data[0]) and doc.data[1] == 123456789012345678901234567890
+
+
+def test_nesting_deeper_than_the_parsers_allow_is_reindented_not_refused():
+    depth = 3000
+    doc = prepare(b"[" * depth + b"1" + b"]" * depth)
+    assert doc.is_json and "Nested" in doc.problem
+    assert doc.line_count == 2 * depth + 1
+    assert doc.line(depth) == "  " * depth + "1"
+    assert doc.data is None
+
+
+def test_control_characters_in_json_strings_stay_escaped_and_inert():
+    body = json.dumps({"k": "red\x1b[31m\x07 del\x7f c1\x9b sep\u2028 rlo\u202e"}).encode()
+    doc = prepare(body)
+    text = doc.text()
+    for bad in ("\x1b", "\x07", "\x7f", "\x9b", "\u2028", "\u202e"):
+        assert bad not in text
+    assert "\\u001b" in text and "\\u007f" in text and "\\u009b" in text
+    assert json.loads(text) == json.loads(body)  # escaping keeps the value
+
+
+def test_control_characters_in_text_bodies_become_visible_symbols():
+    doc = prepare("plain \x1b[2J text\x07 with\ttab\r\nnext\x9b".encode(), content_type="text/plain")
+    assert doc.kind == "text"
+    assert doc.line(0) == "plain \u241b[2J text\u2407 with    tab"
+    assert doc.line(1) == "next\\x9b"
+
+
+def test_markup_in_strings_is_kept_literally():
+    doc = prepare(b'{"name": "[bold red]x[/]"}')
+    assert doc.line(1) == '  "name": "[bold red]x[/]"'
+
+
+def test_prepare_never_raises_on_odd_inputs():
+    for body in (None, "text", memoryview(b"[1]"), bytearray(b"{}"), b"\xff\xfe\xfd", b"\x00" * 10,
+                 b"  \n ", b'"unterminated', b"[" * 5000):
+        doc = prepare(body)
+        assert doc.line_count >= 0
+        list(doc.lines(0, 5))
+
+
+def test_large_array_is_pretty_printed_in_pieces_and_matches_a_full_pretty_print(monkeypatch):
+    monkeypatch.setattr(jsonview, "CHUNKED_LIMIT", 50_000)
+    monkeypatch.setattr(jsonview, "CHUNK_BYTES", 5_000)
+    monkeypatch.setattr(jsonview, "KEEP_DATA_LIMIT", 50_000)
+    pieces = []
+    real = jsonview._pretty_chunked
+    monkeypatch.setattr(jsonview, "_pretty_chunked", lambda body: pieces.append(1) or real(body))
+    # strings holding "},{" put candidate split points inside strings: each must be rejected
+    items = [{"id": i, "name": f"n{i}", "tricky": "},{" * (i % 3), "nested": [{"a": i}]} for i in range(6000)]
+    body = orjson.dumps(items)
+    doc = prepare(body)
+    assert pieces, "the chunked path was not taken"
+    assert doc.is_json and not doc.has_data  # the parsed value is not kept for large bodies
+    expected = orjson.dumps(items, option=orjson.OPT_INDENT_2).decode()
+    assert doc.text() == expected
+    assert doc.line_count == expected.count("\n") + 1
+    assert doc.data == items  # parsed on demand
+
+
+def test_large_document_width_is_computed_on_demand():
+    body = orjson.dumps([{"id": i, "v": "x" * (i % 50)} for i in range(100000)])
+    doc = prepare(body)
+    assert not doc.width_known
+    estimate = doc.estimated_width()
+    assert doc.max_width == len('    "v": "' + "x" * 49 + '"')
+    assert estimate <= doc.max_width
+
+
+def test_raw_document_keeps_the_body_as_sent_and_breaks_very_long_lines():
+    body = b'{"a":1}' * 2000
+    doc = prepare_raw(body)
+    assert doc.kind == "text"
+    assert "".join(doc.lines()) == body.decode()
+    assert all(len(line) <= jsonview.RAW_WRAP for line in doc.lines())
+
+
+def test_wide_characters_count_two_cells():
+    doc = prepare('{"k": "日本"}'.encode())
+    assert doc.max_width == len('  "k": "') + 4 + 1
+
+
+# ---------------------------------------------------------------------------------------- tokenize
+
+
+def test_tokenize_line_kinds():
+    assert tokenize_line('  "ke\\"y": "va\\\\l\\"ue",') == [
+        ("space", "  "), ("key", '"ke\\"y"'), ("punct", ":"), ("space", " "),
+        ("string", '"va\\\\l\\"ue"'), ("punct", ","),
+    ]
+    assert tokenize_line("    -12.5e+3,") == [("space", "    "), ("number", "-12.5e+3"), ("punct", ",")]
+    assert [k for k, _ in tokenize_line("[true, false, null]")] == [
+        "punct", "literal", "punct", "space", "literal", "punct", "space", "literal", "punct",
+    ]
+
+
+def test_a_string_ending_in_an_escaped_backslash_is_closed():
+    assert tokenize_line('"a\\\\": 1') == [("key", '"a\\\\"'), ("punct", ":"), ("space", " "), ("number", "1")]
+
+
+def test_a_colon_inside_a_string_value_does_not_make_it_a_key():
+    assert tokenize_line('  "k": "a: b"')[4] == ("string", '"a: b"')
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1)
+    | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda children: st.lists(children, max_size=5) | st.dictionaries(st.text(), children, max_size=5),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(json_values)
+def test_property_pretty_lines_reparse_to_the_same_value_and_tokens_rejoin(value):
+    body = json.dumps(value).encode()
+    doc = prepare(body)
+    assert doc.is_json
+    text = "\n".join(doc.lines())
+    assert json.loads(text) == json.loads(body)
+    for line in doc.lines():
+        tokens = tokenize_line(line)
+        assert "".join(t for _, t in tokens) == line
+        assert all(kind in jsonview.TOKEN_KINDS for kind, _ in tokens)
+        for ch in line:
+            assert ch == "\t" or ord(ch) >= 0x20 and not 0x7F <= ord(ch) <= 0x9F
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_property_tokens_rejoin_for_any_text(text):
+    assert "".join(t for _, t in tokenize_line(text)) == text
+
+
+# ---------------------------------------------------------------------------------------- search
+
+
+def test_search_finds_every_match_with_line_and_column_lazily():
+    doc = prepare(b'[{"name":"Alpha"},{"name":"beta ALPHA alpha"}]')
+    found = search(doc, "alpha")
+    assert next(found) == (2, 13)
+    assert list(found) == [(5, 18), (5, 24)]
+    assert list(search(doc, "alpha", case_sensitive=True)) == [(5, 24)]
+    assert list(search(doc, "")) == [] and list(search(doc, "zzz")) == []
+
+
+def test_search_columns_count_characters_not_bytes():
+    doc = prepare('{"k": "ção x"}'.encode())
+    assert list(search(doc, "x")) == [(1, 12)]
+    assert doc.line(1)[12] == "x"
+
+
+def test_search_non_ascii_case_insensitive():
+    doc = prepare('["ÉCOLE", "école"]'.encode())
+    assert list(search(doc, "école")) == [(1, 3), (2, 3)]
+
+
+def test_search_in_a_large_document_from_a_line():
+    body = orjson.dumps([{"id": i, "name": f"item {i}"} for i in range(200000)])
+    doc = prepare(body)
+    matches = list(search(doc, "item 19999", start_line=100))
+    assert [doc.line(line)[col : col + 10] for line, col in matches] == ["item 19999"] * len(matches)
+    assert len(matches) == 1 + 10  # item 19999 and item 199990..199999

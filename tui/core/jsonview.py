@@ -1,0 +1,848 @@
+"""Pretty-printing, line access, tokenising and search for the response viewer.
+
+Pure and thread-safe: no Textual, no I/O. :func:`prepare` is meant to run in a thread worker; the
+:class:`Document` it returns is immutable and cheap to hand to the UI thread.
+
+Memory layout: a document keeps its pretty-printed text as one UTF-8 buffer plus a two-level line
+index (newline counts per 64 KiB block), and decodes a line only when it is asked for. A 20 MB
+response costs its pretty text (about 1.5x the compact body); the parsed value is not kept for large bodies
+(``Document.data`` parses again on demand, for the tree and filters).
+
+Everything shown is inert: JSON escaping makes control characters visible, and the few characters
+that JSON leaves raw but a terminal would act on (DEL, C1 controls, line separators, bidi overrides)
+are rewritten as ``\\uXXXX`` escapes, which keeps the text valid JSON with the same value. Plain text
+shows control characters as the Unicode control pictures (U+2400 block) or ``\\xNN``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+import threading
+from array import array
+from typing import Any, Iterator
+
+try:  # orjson is a declared dependency; the stdlib is the fallback (and handles deep nesting).
+    import orjson
+except ImportError:  # pragma: no cover - only without the dependency
+    orjson = None  # type: ignore[assignment]
+
+__all__ = [
+    "Document",
+    "prepare",
+    "prepare_raw",
+    "text_document",
+    "inert_text",
+    "find_in_line",
+    "tokenize_line",
+    "search",
+    "TOKEN_KINDS",
+    "KEEP_DATA_LIMIT",
+]
+
+#: Token kinds returned by :func:`tokenize_line`.
+TOKEN_KINDS = ("key", "string", "number", "literal", "punct", "space", "text")
+
+#: Bodies up to this size keep their parsed value in ``Document.data``; larger ones parse on demand.
+KEEP_DATA_LIMIT = 2_000_000
+#: Pretty-print a top-level array in pieces of about this many input bytes (bounded memory).
+CHUNK_BYTES = 1 << 20
+#: Bodies above this size are pretty-printed chunk-wise when their top level is an array.
+CHUNKED_LIMIT = 4 << 20
+#: Bytes of a hex dump line.
+HEX_WIDTH = 16
+
+_MISSING = object()
+
+
+# --------------------------------------------------------------------------------------------------
+# Making text inert
+
+# JSON leaves these raw inside strings; a terminal may act on them (C1 controls, DEL) or the layout
+# breaks (line/paragraph separators, bidi overrides). Inside a JSON string a \\uXXXX escape is equal.
+_UNSAFE_UTF8 = re.compile(
+    rb"\x7f|\xc2[\x80-\x9f]|\xe2\x80[\xa8-\xae]|\xe2\x81[\xa6-\xa9]|\xef\xbb\xbf"
+)
+
+
+def _escape_unsafe_json(buf: bytes) -> bytes:
+    if buf.isascii():
+        if b"\x7f" not in buf:
+            return buf
+        return buf.replace(b"\x7f", b"\\u007f")
+    if not _UNSAFE_UTF8.search(buf):
+        return buf
+    return _UNSAFE_UTF8.sub(lambda m: b"\\u%04x" % ord(m.group().decode("utf-8")), buf)
+
+
+def _text_table() -> dict[int, str]:
+    table: dict[int, str] = {c: chr(0x2400 + c) for c in range(0x20)}
+    del table[0x0A]  # line breaks split lines before this table is applied
+    table[0x09] = "    "
+    table[0x7F] = "\u2421"
+    for c in range(0x80, 0xA0):
+        table[c] = f"\\x{c:02x}"
+    for c in (0x2028, 0x2029, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068,
+              0x2069, 0xFEFF):
+        table[c] = f"\\u{c:04x}"
+    return table
+
+
+_TEXT_TABLE = _text_table()
+_UNSAFE_TEXT = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069\ufeff]")
+
+
+def inert_text(text: str) -> str:
+    """Plain text with every control character shown as a visible symbol (``\\n`` kept)."""
+    if _UNSAFE_TEXT.search(text) is None:
+        return text
+    return text.translate(_TEXT_TABLE)
+
+
+# --------------------------------------------------------------------------------------------------
+# The document
+
+
+_BLOCK = 1 << 16  # bytes of pretty text per line-index block
+_NEWLINE = re.compile(b"\n")
+#: Documents whose text is at most this many bytes get their exact width in prepare; larger ones
+#: compute it on first access of `max_width` (use `width_known` / `estimated_width` to avoid waiting).
+EAGER_WIDTH_LIMIT = 2_000_000
+
+
+class Document:
+    """Lines of a prepared body: immutable, decoded one line at a time.
+
+    The line index is two-level: the number of newlines before each 64 KiB block of the text (made
+    with ``bytes.count``, a few ms for 30 MB), and the newline positions inside a block, computed
+    when a line of that block is first asked for and kept in a small cache.
+
+    Attributes:
+        line_count: number of lines.
+        is_json: the body was JSON and is shown pretty-printed.
+        kind: "json", "text", "hex" or "empty".
+        problem: a plain-English note when the body is not shown as pretty JSON (or is cut), else None.
+        size: the body's size in bytes.
+    """
+
+    __slots__ = (
+        "_buf", "_nl_before", "_nl_total", "_blocks", "line_count", "_max_width", "is_json", "kind",
+        "problem", "size", "content_type", "_data", "_lock", "_source",
+    )
+
+    def __init__(
+        self,
+        buf: bytes | bytearray,
+        *,
+        kind: str,
+        is_json: bool = False,
+        problem: str | None = None,
+        size: int = 0,
+        content_type: str | None = None,
+        data: Any = _MISSING,
+        source: bytes | None = None,
+        max_width: int | None = None,
+    ) -> None:
+        self._buf = buf
+        self.kind = kind
+        self.is_json = is_json
+        self.problem = problem
+        self.size = size
+        self.content_type = content_type
+        self._data = data
+        self._lock = threading.Lock()
+        self._source = source
+        self._blocks: dict[int, array] = {}
+        n = len(buf)
+        counts = array("I", [0])
+        total = 0
+        count = buf.count
+        for start in range(0, n, _BLOCK):
+            total += count(b"\n", start, start + _BLOCK)
+            counts.append(total)
+        self._nl_before = counts
+        self._nl_total = total
+        self.line_count = total + 1 if n or kind != "empty" else 0
+        if kind == "empty":
+            self.line_count = 0
+        self._max_width = max_width
+        if max_width is None and n <= EAGER_WIDTH_LIMIT:
+            self._max_width = self._compute_width()
+
+    def __repr__(self) -> str:
+        return (
+            f"<Document {self.kind} lines={self.line_count} size={self.size}"
+            f"{' problem=' + repr(self.problem) if self.problem else ''}>"
+        )
+
+    def __len__(self) -> int:
+        return self.line_count
+
+    # the line index ---------------------------------------------------------------------------------
+
+    def _block(self, k: int) -> array:
+        positions = self._blocks.get(k)
+        if positions is None:
+            start = k * _BLOCK
+            positions = array("Q" if len(self._buf) > 0xFFFF_FFF0 else "I",
+                              [m.start() for m in _NEWLINE.finditer(self._buf, start, start + _BLOCK)])
+            if len(self._blocks) >= 256:
+                try:
+                    self._blocks.pop(next(iter(self._blocks)))
+                except (StopIteration, KeyError):  # another thread got there first
+                    pass
+            self._blocks[k] = positions
+        return positions
+
+    def _newline(self, number: int) -> int:
+        """Offset of newline `number` (1-based)."""
+        k = bisect.bisect_left(self._nl_before, number) - 1
+        return self._block(k)[number - self._nl_before[k] - 1]
+
+    def _span(self, index: int) -> tuple[int, int]:
+        start = 0 if index == 0 else self._newline(index) + 1
+        end = self._newline(index + 1) if index < self._nl_total else len(self._buf)
+        return start, end
+
+    def line_of_offset(self, offset: int) -> int:
+        """The line holding byte `offset` of the text."""
+        k = min(offset // _BLOCK, len(self._nl_before) - 2) if len(self._nl_before) > 1 else 0
+        if k < 0:
+            return 0
+        return self._nl_before[k] + bisect.bisect_left(self._block(k), offset)
+
+    def line_start(self, index: int) -> int:
+        return self._span(index)[0]
+
+    # lines ----------------------------------------------------------------------------------------
+
+    def line(self, index: int) -> str:
+        """Line `index` (0-based) as text; "" outside the document."""
+        if not 0 <= index < self.line_count:
+            return ""
+        start, end = self._span(index)
+        return self._buf[start:end].decode("utf-8", "replace")
+
+    def lines(self, start: int = 0, stop: int | None = None) -> Iterator[str]:
+        stop = self.line_count if stop is None else min(stop, self.line_count)
+        for index in range(max(0, start), stop):
+            yield self.line(index)
+
+    def text(self) -> str:
+        """The whole document as one string (for copying or saving)."""
+        return "\n".join(self.lines())
+
+    @property
+    def nbytes(self) -> int:
+        """Approximate memory held by the document (text plus line index)."""
+        return len(self._buf) + 4 * len(self._nl_before)
+
+    # width ------------------------------------------------------------------------------------------
+
+    @property
+    def width_known(self) -> bool:
+        return self._max_width is not None
+
+    @property
+    def max_width(self) -> int:
+        """Cells of the widest line (exact for small documents, an upper bound for large non-ASCII
+        ones). Large documents compute it on first access (about 5 ms per MB): use a worker."""
+        if self._max_width is None:
+            with self._lock:
+                if self._max_width is None:
+                    self._max_width = self._compute_width()
+        return self._max_width
+
+    def estimated_width(self, lines: int = 2000) -> int:
+        """The known width, or the widest of the first `lines` lines (cheap)."""
+        if self._max_width is not None:
+            return self._max_width
+        return max((len(line) for line in self.lines(0, lines)), default=0)
+
+    def _compute_width(self) -> int:
+        buf = self._buf
+        n = len(buf)
+        best = 0
+        start = 0
+        step = 1 << 20
+        while start < n:
+            end = buf.find(b"\n", start + step)
+            if end < 0:
+                end = n
+            best = max(best, max(map(len, buf[start:end].split(b"\n"))))
+            start = end + 1
+        if best and not buf.isascii() and n <= EAGER_WIDTH_LIMIT:
+            best = _exact_width(self)
+        return best
+
+    # the parsed value -------------------------------------------------------------------------------
+
+    @property
+    def data(self) -> Any:
+        """The parsed JSON value (None when the body is not JSON or cannot be parsed).
+
+        Small bodies keep the value from :func:`prepare`; large ones parse it again here, once, on
+        first access: call it from a worker for a large document.
+        """
+        if self._data is not _MISSING:
+            return self._data
+        with self._lock:
+            if self._data is _MISSING:
+                value = None
+                if self.is_json:
+                    ok, value = _parse(bytes(self._source if self._source is not None else self._buf))
+                    if not ok:
+                        value = None
+                self._data = value
+        return self._data
+
+    @property
+    def has_data(self) -> bool:
+        """True when `data` is ready without parsing."""
+        return self._data is not _MISSING
+
+
+def _exact_width(doc: Document) -> int:
+    """Cells of the widest line of a (small) non-ASCII document (wide East Asian chars are 2)."""
+    from unicodedata import east_asian_width, combining
+
+    def cells(text: str) -> int:
+        if text.isascii():
+            return len(text)
+        return sum(0 if combining(ch) else 2 if east_asian_width(ch) in "WF" else 1 for ch in text)
+
+    return max((cells(line) for line in doc.lines()), default=0)
+
+
+def _from_text(
+    buf: bytes | bytearray,
+    *,
+    kind: str,
+    is_json: bool,
+    problem: str | None,
+    size: int,
+    content_type: str | None,
+    data: Any = _MISSING,
+    source: bytes | None = None,
+) -> Document:
+    return Document(buf, kind=kind, is_json=is_json, problem=problem, size=size,
+                    content_type=content_type, data=data, source=source)
+
+
+# --------------------------------------------------------------------------------------------------
+# Parsing
+
+
+def _parse(body: bytes) -> tuple[bool, Any]:
+    """(True, value) or (False, reason)."""
+    ok, value, _ = _parse_with(body)
+    return ok, value
+
+
+def _parse_with(body: bytes) -> tuple[bool, Any, str]:
+    """(ok, value or reason, parser): parser is "orjson" or "json" (the stdlib)."""
+    if orjson is not None:
+        try:
+            return True, orjson.loads(body), "orjson"
+        except orjson.JSONDecodeError as exc:
+            reason = str(exc)
+        except (RecursionError, MemoryError) as exc:  # pragma: no cover - defensive
+            reason = type(exc).__name__
+    else:  # pragma: no cover
+        reason = ""
+    # The stdlib accepts what orjson refuses: NaN/Infinity, integers wider than 64 bits.
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return False, reason or "not valid UTF-8", "json"
+    try:
+        return True, json.loads(text), "json"
+    except (ValueError, RecursionError, MemoryError) as exc:
+        return False, reason or str(exc), "json"
+
+
+def _dumps(value: Any, stdlib: bool = False) -> bytes | None:
+    """Two-space pretty JSON. `stdlib` for values only the stdlib parses (NaN, huge integers)."""
+    if orjson is not None and not stdlib:
+        try:
+            return orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS)
+        except (TypeError, orjson.JSONEncodeError, RecursionError):
+            pass
+    try:
+        return json.dumps(value, indent=2, ensure_ascii=False, allow_nan=True, default=repr).encode(
+            "utf-8", "surrogatepass"
+        )
+    except (ValueError, TypeError, RecursionError):
+        return None
+
+
+_SPLIT_OBJECTS = re.compile(rb"\}\s*,\s*\{")
+
+
+def _pretty_chunked(body: bytes) -> bytearray | None:
+    """Pretty-print a large top-level array of objects piece by piece (bounded memory).
+
+    Each piece ends at a candidate boundary ``},{`` and is checked by parsing it: lexing from a true
+    element boundary to a split point inside a string can never yield valid JSON, so every piece
+    that parses ends at a true top-level boundary. Returns None when the shape does not fit.
+    """
+    view = body.lstrip()
+    if not view.startswith(b"["):
+        return None
+    lead = len(body) - len(view)
+    pos = lead + 1
+    end = len(body.rstrip())
+    out = bytearray(b"[\n")
+    first = True
+    tries = 0
+    while pos < end:
+        m = _SPLIT_OBJECTS.search(body, pos + CHUNK_BYTES, end) if end - pos > CHUNK_BYTES * 1.5 else None
+        while True:
+            if m is None:
+                piece = b"[" + body[pos:end]
+                cut = end
+            else:
+                piece = b"[" + body[pos : m.start() + 1] + b"]"
+                cut = m.end() - 1  # the "{" that starts the next piece
+            try:
+                value = orjson.loads(piece)
+            except orjson.JSONDecodeError:
+                if m is None:
+                    return None
+                tries += 1
+                if tries > 8:
+                    return None
+                m = _SPLIT_OBJECTS.search(body, m.end(), end)
+                continue
+            break
+        del piece
+        if not isinstance(value, list):
+            return None
+        if not value:
+            if first and m is None:
+                return bytearray(b"[]")
+            return None
+        try:
+            pretty = orjson.dumps(value, option=orjson.OPT_INDENT_2)
+        except (TypeError, orjson.JSONEncodeError):
+            return None
+        del value
+        if not first:
+            out += b",\n"
+        out += memoryview(pretty)[2:-2]
+        first = False
+        pos = cut
+    out += b"\n]"
+    return out
+
+
+# --------------------------------------------------------------------------------------------------
+# Non-JSON bodies
+
+_TEXTUAL_TYPES = ("text/", "json", "xml", "javascript", "html", "csv", "yaml", "x-www-form-urlencoded")
+_BINARY_TYPES = ("image/", "audio/", "video/", "octet-stream", "application/pdf", "application/zip",
+                 "application/gzip", "font/")
+
+
+def _looks_binary(body: bytes, content_type: str | None) -> bool:
+    ct = (content_type or "").lower()
+    if any(t in ct for t in _BINARY_TYPES):
+        return True
+    head = body[:8192]
+    if b"\x00" in head:
+        return True
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(head) - 4:  # a character cut by the sample's edge
+            text = head[: exc.start].decode("utf-8", "replace")
+        else:
+            bad = sum(1 for b in head if b >= 0x80)
+            return bad > len(head) * 0.3 and not any(t in ct for t in _TEXTUAL_TYPES)
+    if not text:
+        return False
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n\x0c\x1b")
+    return controls > len(text) * 0.1
+
+
+class _HexDocument(Document):
+    """A hex dump made one line at a time from the body (no copy of the body)."""
+
+    __slots__ = ("_body",)
+
+    def __init__(self, body: bytes, *, problem: str | None, content_type: str | None) -> None:
+        super().__init__(b"", kind="hex", problem=problem, size=len(body), content_type=content_type,
+                         data=None, max_width=10 + 3 * HEX_WIDTH + 1 + HEX_WIDTH + 2)
+        self._body = body
+        self.line_count = (len(body) + HEX_WIDTH - 1) // HEX_WIDTH
+
+    def line(self, index: int) -> str:
+        if not 0 <= index < self.line_count:
+            return ""
+        chunk = self._body[index * HEX_WIDTH : (index + 1) * HEX_WIDTH]
+        hexes = " ".join(f"{b:02x}" for b in chunk)
+        shown = "".join(chr(b) if 0x20 <= b < 0x7F else "." for b in chunk)
+        return f"{index * HEX_WIDTH:08x}  {hexes:<{3 * HEX_WIDTH - 1}}  |{shown}|"
+
+    @property
+    def nbytes(self) -> int:
+        return 0  # shares the body
+
+
+#: Raw text lines longer than this many characters are cut into several display lines.
+RAW_WRAP = 4000
+
+
+def _wrap_long_lines(text: str, width: int) -> str:
+    """Break lines longer than `width` characters (a one-line 20 MB body would be unviewable)."""
+    if len(text) <= width:
+        return text
+    out: list[str] = []
+    n = len(text)
+    start = 0
+    piece = 1 << 20
+    while start < n:
+        end = text.find("\n", start + piece)
+        if end < 0:
+            end = n
+        for line in text[start:end].split("\n"):
+            if len(line) <= width:
+                out.append(line)
+            else:
+                out.extend(line[i : i + width] for i in range(0, len(line), width))
+        start = end + 1
+    if text.endswith("\n"):
+        out.append("")
+    return "\n".join(out)
+
+
+def _text_document(body: bytes, *, problem: str | None, content_type: str | None,
+                   wrap: int = RAW_WRAP) -> Document:
+    text = body.decode("utf-8", "replace")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+    text = _wrap_long_lines(inert_text(text), wrap)
+    return Document(text.encode("utf-8"), kind="text", is_json=False, problem=problem,
+                    size=len(body), content_type=content_type, data=None)
+
+
+def text_document(text: str, *, problem: str | None = None) -> Document:
+    """A small plain-text document (messages such as "Sending…"), control characters made inert."""
+    buf = _wrap_long_lines(inert_text(text), RAW_WRAP).encode("utf-8", "replace")
+    return Document(buf, kind="text", problem=problem, size=len(buf), data=None)
+
+
+def prepare_raw(
+    body: bytes | bytearray | memoryview | str | None, *, content_type: str | None = None
+) -> Document:
+    """The body exactly as received, for the Raw tab: text (control characters made inert, lines
+    longer than ``RAW_WRAP`` characters broken), or a hex dump for binary. Never raises."""
+    try:
+        if body is None:
+            body = b""
+        if isinstance(body, str):
+            body = body.encode("utf-8", "surrogatepass")
+        elif not isinstance(body, bytes):
+            body = bytes(body)
+        if not body:
+            return Document(b"", kind="empty", problem="The body is empty.", size=0, data=None)
+        if _looks_binary(body, content_type):
+            return _HexDocument(body, problem=f"Binary body ({len(body):,} bytes), shown as a hex dump.",
+                                content_type=content_type)
+        return _text_document(body, problem=None, content_type=content_type)
+    except MemoryError:
+        return _message_document("The body is too large to show in the memory available.")
+    except Exception as exc:  # noqa: BLE001
+        return _message_document(f"The body could not be shown ({type(exc).__name__}).")
+
+
+# --------------------------------------------------------------------------------------------------
+# prepare
+
+
+def prepare(
+    body: bytes | bytearray | memoryview | str | None,
+    *,
+    content_type: str | None = None,
+    truncated: bool = False,
+    keep_data: bool | None = None,
+) -> Document:
+    """Turn a response body into a :class:`Document`. Never raises on any input.
+
+    JSON (whatever the content type says) is pretty-printed with two-space indents; a body that is
+    not JSON is shown as text, a binary one as a hex dump, each with a `problem` note saying why.
+    `truncated` says the body was cut at the size cap. `keep_data` keeps the parsed value in the
+    document (default: only for bodies up to ``KEEP_DATA_LIMIT`` bytes).
+    """
+    try:
+        return _prepare(body, content_type=content_type, truncated=truncated, keep_data=keep_data)
+    except MemoryError:
+        return _message_document("The body is too large to show in the memory available.")
+    except Exception as exc:  # noqa: BLE001 - the viewer must always get something to show
+        try:
+            raw = bytes(body or b"") if not isinstance(body, str) else body.encode("utf-8", "replace")
+            return _text_document(raw, problem=f"Could not format the body ({type(exc).__name__}); shown as text.",
+                                  content_type=content_type)
+        except Exception:  # noqa: BLE001
+            return _message_document("The body could not be shown.")
+
+
+def _message_document(message: str) -> Document:
+    return Document(message.encode("utf-8"), kind="text", problem=message, size=0, data=None)
+
+
+def _prepare(body, *, content_type, truncated, keep_data) -> Document:
+    if body is None:
+        body = b""
+    if isinstance(body, str):
+        body = body.encode("utf-8", "surrogatepass")
+    elif not isinstance(body, bytes):
+        body = bytes(body)
+    size = len(body)
+    cut_note = " The body was cut at the size limit." if truncated else ""
+    if not body.strip():
+        return _from_text(b"", kind="empty", is_json=False,
+                          problem=("The body is empty." + cut_note).strip() if not body else
+                          "The body is only whitespace.", size=size, content_type=content_type,
+                          data=None)
+    if _looks_binary(body, content_type):
+        return _HexDocument(body, problem=f"Binary body ({size:,} bytes), shown as a hex dump.{cut_note}",
+                            content_type=content_type)
+
+    if keep_data is None:
+        keep_data = size <= KEEP_DATA_LIMIT
+
+    # Large top-level arrays: pretty-print piece by piece, never holding the whole parsed value.
+    if size > CHUNKED_LIMIT and orjson is not None and not keep_data:
+        pretty = _pretty_chunked(body)
+        if pretty is not None:
+            pretty = _escape_unsafe_json_buf(pretty)
+            return _from_text(pretty, kind="json", is_json=True,
+                              problem=cut_note.strip() or None, size=size, content_type=content_type,
+                              source=body)
+
+    ok, value, parser = _parse_with(body)
+    if ok:
+        pretty = _dumps(value, stdlib=parser == "json")
+        if pretty is not None:
+            pretty = _escape_unsafe_json(pretty)
+            return _from_text(pretty, kind="json", is_json=True, problem=cut_note.strip() or None,
+                              size=size, content_type=content_type,
+                              data=value if keep_data else _MISSING, source=body)
+    reason = value if not ok else "could not be formatted"
+    # Deeply nested JSON (past orjson's and the stdlib's limits): re-indent without parsing.
+    if not ok and "recurs" in str(reason).lower() or not ok and "depth" in str(reason).lower():
+        pretty_text = _reindent(body)
+        if pretty_text is not None:
+            return _from_text(_escape_unsafe_json(pretty_text), kind="json", is_json=True,
+                              problem="Nested too deeply to parse here: shown re-indented; "
+                              "the tree and filters are unavailable." + cut_note,
+                              size=size, content_type=content_type, data=None)
+    if truncated:
+        problem = "The body was cut at the size limit and is not complete JSON; shown as text."
+    elif _looks_like_json(body):
+        problem = f"Not valid JSON ({_short_reason(reason)}); shown as text."
+    else:
+        kind = (content_type or "").split(";")[0].strip()
+        problem = f"The body is not JSON{f' ({kind})' if kind else ''}; shown as text."
+    return _text_document(body, problem=problem, content_type=content_type)
+
+
+def _escape_unsafe_json_buf(buf: bytearray) -> bytearray | bytes:
+    if buf.isascii() and b"\x7f" not in buf:
+        return buf
+    return _escape_unsafe_json(bytes(buf))
+
+
+def _looks_like_json(body: bytes) -> bool:
+    head = body[:64].lstrip()
+    return head[:1] in (b"{", b"[", b'"')
+
+
+def _short_reason(reason: Any) -> str:
+    text = str(reason).splitlines()[0] if str(reason) else "parse error"
+    return text[:120]
+
+
+# Re-indenting without parsing (for nesting deeper than the parsers' recursion limits).
+_REINDENT_TOKEN = re.compile(
+    r'\s*(?:("(?:[^"\\\x00-\x1f]|\\["\\/bfnrtu])*")|([-+0-9.eE]+|true|false|null|NaN|-?Infinity)'
+    r"|([{}\[\],:]))"
+)
+
+
+def _reindent(body: bytes, limit: int = 8_000_000) -> bytes | None:
+    """Two-space pretty text of structurally valid JSON, iteratively (no recursion). None if invalid."""
+    if len(body) > limit:
+        return None
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    out: list[str] = []
+    stack: list[str] = []
+    line = ""
+    pos = 0
+    n = len(text.rstrip())
+    expect_value = True
+    after_open = False
+    while pos < n:
+        m = _REINDENT_TOKEN.match(text, pos)
+        if m is None:
+            return None
+        pos = m.end()
+        string, scalar, punct = m.groups()
+        indent = "  " * len(stack)
+        if string is not None or scalar is not None:
+            if not expect_value:
+                return None
+            if scalar is not None:
+                try:
+                    json.loads(scalar)
+                except ValueError:
+                    return None
+            if after_open:
+                out.append(line)
+                line = indent
+            line += string if string is not None else scalar
+            expect_value = False
+            after_open = False
+        elif punct in "{[":
+            if not expect_value:
+                return None
+            if after_open:
+                out.append(line)
+                line = indent
+            line += punct
+            stack.append(punct)
+            after_open = True
+        elif punct in "}]":
+            if not stack or (stack[-1] == "{") != (punct == "}"):
+                return None
+            stack.pop()
+            if after_open:
+                line += punct  # empty container
+            else:
+                out.append(line)
+                line = "  " * len(stack) + punct
+            expect_value = False
+            after_open = False
+        elif punct == ",":
+            if expect_value or not stack:
+                return None
+            out.append(line + ",")
+            line = "  " * len(stack)
+            expect_value = True
+        else:  # ":"
+            if expect_value or not stack or stack[-1] != "{":
+                return None
+            line += ": "
+            expect_value = True
+        if not stack and not after_open and not expect_value and pos < n and text[pos:].strip():
+            return None
+    if stack or expect_value:
+        return None
+    out.append(line)
+    return "\n".join(out).encode("utf-8", "surrogatepass")
+
+
+# --------------------------------------------------------------------------------------------------
+# Tokenising one pretty line
+
+_TOKEN = re.compile(
+    r'(?P<key>"[^"\\]*(?:\\.[^"\\]*)*"(?=\s*:))'
+    r'|(?P<string>"[^"\\]*(?:\\.[^"\\]*)*(?:"|\\?$))'
+    r"|(?P<number>-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?(?![\w.]))"
+    r"|(?P<literal>(?:true|false|null|NaN|-?Infinity)(?!\w))"
+    r"|(?P<punct>[{}\[\],:])"
+    r"|(?P<space>\s+)"
+    r'|(?P<text>[^\s{}\[\],:"]+)',
+    re.DOTALL,
+)
+
+
+def tokenize_line(text: str) -> list[tuple[str, str]]:
+    """Split one line of pretty JSON into (kind, text) pieces; the pieces concatenate to `text`.
+
+    Kinds: "key", "string", "number", "literal" (true/false/null), "punct", "space", "text"
+    (anything else). Correct for escaped quotes and backslashes; a string cut at the line's end is
+    still a string.
+    """
+    tokens: list[tuple[str, str]] = []
+    append = tokens.append
+    for m in _TOKEN.finditer(text):
+        append((m.lastgroup, m.group()))  # type: ignore[arg-type]
+    return tokens
+
+
+# --------------------------------------------------------------------------------------------------
+# Search
+
+
+def search(
+    document: Document,
+    text: str,
+    case_sensitive: bool = False,
+    *,
+    start_line: int = 0,
+) -> Iterator[tuple[int, int]]:
+    """Yield (line, column) of each match of `text`, lazily, in document order from `start_line`.
+
+    Columns count characters of :meth:`Document.line`. Case-insensitive matching folds ASCII in the
+    fast path and uses ``str.casefold`` line by line for non-ASCII needles.
+    """
+    if not text or document.line_count == 0:
+        return
+    if isinstance(document, _HexDocument) or (not case_sensitive and not text.isascii()):
+        yield from _search_lines(document, text, case_sensitive, start_line)
+        return
+    if "\n" in text:
+        return  # a line never holds a line break
+    needle = text.encode("utf-8")
+    pattern = re.compile(re.escape(needle), 0 if case_sensitive else re.IGNORECASE)
+    buf = document._buf
+    start = document.line_start(min(start_line, document.line_count - 1)) if start_line > 0 else 0
+    line = -1
+    line_start = line_end = 0
+    for m in pattern.finditer(buf, start):
+        pos = m.start()
+        if not line_start <= pos < line_end:
+            line = document.line_of_offset(pos)
+            line_start, line_end = document._span(line)
+        prefix = buf[line_start:pos]
+        yield line, (len(prefix) if prefix.isascii() else len(prefix.decode("utf-8", "replace")))
+
+
+def _search_lines(document: Document, text: str, case_sensitive: bool, start_line: int):
+    needle = text if case_sensitive else text.casefold()
+    for index in range(max(0, start_line), document.line_count):
+        line = document.line(index)
+        hay = line if case_sensitive else line.casefold()
+        if len(hay) != len(line):  # casefold changed lengths (e.g. "ß"): fall back to lower()
+            hay = line.lower() if not case_sensitive else line
+            needle_here = text.lower() if not case_sensitive else text
+        else:
+            needle_here = needle
+        col = hay.find(needle_here)
+        while col >= 0:
+            yield index, col
+            col = hay.find(needle_here, col + max(1, len(needle_here)))
+
+
+def find_in_line(line: str, text: str, case_sensitive: bool = False) -> list[int]:
+    """Columns of every match of `text` in one line (for highlighting visible lines)."""
+    if not text:
+        return []
+    if case_sensitive:
+        hay, needle = line, text
+    else:
+        hay, needle = line.lower(), text.lower()
+        if len(hay) != len(line):
+            return []
+    cols = []
+    col = hay.find(needle)
+    while col >= 0:
+        cols.append(col)
+        col = hay.find(needle, col + max(1, len(needle)))
+    return cols
