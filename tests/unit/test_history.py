@@ -1,0 +1,146 @@
+import json
+import os
+import stat
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tui.core.history import History
+from tui.core.model import Exchange, PreparedRequest
+
+
+def make_exchange(url="http://127.0.0.1:1/gocache/v1/domain", *, method="GET", headers=(), body=None,
+                  secrets=(), values=None, status=200, resp_body=b'{"ok": true}', resp_headers=(),
+                  basic=None, content_type=None, key="GET /domain", provider="gocache"):
+    req = PreparedRequest(provider, key, method, url, headers=tuple(headers), body=body, content_type=content_type,
+                          values=values or {}, secrets=frozenset(secrets), basic_auth=basic)
+    return Exchange(req, status=status, reason="OK" if status == 200 else "", headers=tuple(resp_headers),
+                    body=resp_body, elapsed_s=0.05, size=len(resp_body), started_at=time.time())
+
+
+def test_add_list_get_round_trip():
+    h = History()
+    ex = make_exchange(values={"page": 2, "tags": ("a", "b")}, resp_headers=[("Content-Type", "application/json")])
+    i = h.add(ex, provider_id="gocache", target="sandbox")
+    assert isinstance(i, int)
+    [row] = h.list()
+    assert (row.id, row.provider_id, row.target, row.method, row.status) == (i, "gocache", "sandbox", "GET", 200)
+    assert row.values == {"page": 2, "tags": ["a", "b"]}
+    assert row.body is None  # list stays light
+    full = h.get(i)
+    assert full.body == b'{"ok": true}' and full.response_headers == [("Content-Type", "application/json")]
+    assert full.elapsed_s == pytest.approx(0.05) and full.size == len(b'{"ok": true}')
+    assert h.get(i + 100) is None
+    assert h.path.name == "history.sqlite3" and str(h.path).startswith(os.environ["APIPLAY_DATA_DIR"])
+    assert stat.S_IMODE(os.stat(h.path).st_mode) == 0o600
+    mode = h._connect().execute("PRAGMA journal_mode").fetchone()[0]
+    assert mode == "wal"
+
+
+def test_secrets_never_stored():
+    h = History()
+    tok, pw, basic_pw = "tok-AAAA-1111-secret", "hunter2hunter2", "basicpass-zzz"
+    ex = make_exchange(
+        url=f"http://h/api/v1/users/me?private_token={tok}&x=1",
+        headers=[("PRIVATE-TOKEN", tok), ("GoCache-Token", "other-header-tok"), ("Authorization", "Bearer bear-123"),
+                 ("Accept", "application/json")],
+        body=json.dumps({"login": "ana", "password": pw}).encode(), content_type="application/json",
+        secrets={tok, pw, basic_pw}, values={"login": "ana", "password": pw, "id": 5},
+        resp_body=json.dumps({"id": 1, "private_token": "fresh-token-from-login", "echo": tok}).encode(),
+        resp_headers=[("Set-Cookie", "session=abc")], basic=("me@example.com", basic_pw),
+    )
+    i = h.add(ex, provider_id="noosfero", target="live")
+    raw = h.path.read_bytes()
+    for name in os.listdir(h.path.parent):
+        raw += (h.path.parent / name).read_bytes()
+    for secret in (tok, pw, basic_pw, "other-header-tok", "bear-123", "fresh-token-from-login", "session=abc"):
+        assert secret.encode() not in raw, secret
+    e = h.get(i)
+    assert "private_token=****" in e.url and "x=1" in e.url
+    assert dict(e.request_headers)["Authorization"] == "Bearer ****"
+    assert dict(e.request_headers)["Accept"] == "application/json"
+    assert e.values == {"login": "ana", "id": 5}
+    assert json.loads(e.body)["id"] == 1
+
+
+def test_form_body_secret_values_masked():
+    h = History()
+    ex = make_exchange(method="POST", body=b"email=a%40b.c&password=pw", content_type="application/x-www-form-urlencoded",
+                       key="POST /login")
+    e = h.get(h.add(ex, target="sandbox"))
+    assert e.request_body == b"email=a%40b.c&password=****"
+
+
+def test_bounded_keeps_newest_and_caps_bodies():
+    h = History(max_entries=5, body_cap=10)
+    ids = [h.add(make_exchange(url=f"http://h/x/{n}", resp_body=b"0123456789ABCDEF")) for n in range(12)]
+    assert h.count() == 5
+    assert [e.id for e in h.list(limit=None)] == ids[::-1][:5]
+    e = h.get(ids[-1])
+    assert e.body == b"0123456789" and e.truncated and e.size == 16
+
+
+def test_filter_and_provider():
+    h = History()
+    h.add(make_exchange(url="http://h/gocache/v1/domain"), provider_id="gocache")
+    h.add(make_exchange(url="http://h/noosfero/api/v1/communities?page=2", key="GET /communities",
+                        provider="noosfero", status=404, resp_body=b"{}"), provider_id="noosfero")
+    h.add(make_exchange(url="http://h/noosfero/api/v1/people_x", key="GET /people", provider="noosfero"),
+          provider_id="noosfero")
+    assert [e.endpoint_key for e in h.list(query="communities")] == ["GET /communities"]
+    assert [e.endpoint_key for e in h.list(query="noosfero 404")] == ["GET /communities"]
+    assert [e.endpoint_key for e in h.list(query="people_")] == ["GET /people"]
+    assert [e.endpoint_key for e in h.list(query="_x%")] == []  # LIKE wildcards are literal
+    assert len(h.list(provider="noosfero")) == 2 and len(h.list(provider="gocache")) == 1
+    assert len(h.list(limit=1)) == 1
+
+
+def test_error_exchange_and_json():
+    h = History()
+    req = PreparedRequest("gocache", "GET /domain", "GET", "http://h/d")
+    ex = Exchange(req, status=None, error="could not connect to h", error_kind="connect", started_at=0.0)
+    e = h.get(h.add(ex))
+    assert e.status is None and e.status_text == "connect"
+    data = e.to_json()
+    assert list(data)[0] == "id" and "body" not in data and data["error"] == "could not connect to h"
+    full = e.to_json(include_body=True)
+    assert full["body"] == "" and full["request_headers"] == []
+
+
+def test_corrupt_database_is_moved_aside():
+    h = History()
+    h.path.parent.mkdir(parents=True, exist_ok=True)
+    h.path.write_bytes(b"this is not sqlite" * 100)
+    i = h.add(make_exchange())
+    assert h.get(i) is not None
+    assert h.warnings and "moved" in h.warnings[0]
+    assert any(n.startswith("history.sqlite3.broken-") for n in os.listdir(h.path.parent))
+
+
+WRITER = r"""
+import sys, time
+from tui.core.history import History
+from tui.core.model import Exchange, PreparedRequest
+h = History(max_entries=100000)
+tag = sys.argv[1]
+for n in range(200):
+    req = PreparedRequest("gocache", "GET /domain", "GET", f"http://h/{tag}/{n}")
+    h.add(Exchange(req, status=200, body=b"x" * 2000, started_at=time.time()), target="sandbox")
+print("done")
+"""
+
+
+def test_two_processes_write_concurrently():
+    env = dict(os.environ)
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, tag], env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for tag in ("a", "b")]
+    outs = [p.communicate(timeout=90) for p in procs]
+    for p, (out, err) in zip(procs, outs):
+        assert p.returncode == 0, err
+        assert out.strip() == "done"
+    h = History()
+    assert h.count() == 400
+    urls = {e.url for e in h.list(limit=None)}
+    assert len(urls) == 400
