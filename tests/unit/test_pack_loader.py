@@ -212,6 +212,8 @@ def test_missing_file_is_a_pack_error(tmp_path):
     (lambda d: d.update(paths={"trackerGps": {}}), "paths.trackerGps: a path must start with '/'"),
     (lambda d: d["info"].pop("title"), "info.title: is missing"),
     (lambda d: d.update(openapi="2.0"), "openapi: expected version 3.0.x or 3.1.x, got '2.0'"),
+    (lambda d: d["paths"]["/trackerGps"]["get"]["x-apiplay"].update(pagnig=False),
+     "paths./trackerGps.get.x-apiplay.pagnig: unknown field"),
 ])
 def test_each_kind_of_problem_names_its_location(mutate, fragment):
     data = _trackingram_data()

@@ -406,12 +406,14 @@ def _parse_parameter(obj: Any, where: str, r: _Reader) -> Param | None:
         return None
     name = r.str(d, "name", where, None, required=True)
     loc = d.get("in")
+    if loc == "cookie":
+        return None  # valid OpenAPI, but apiplay sends no cookies: the parameter is left out
     if loc is None:
         r.p.add(_join(where, "in"), f"is missing (expected one of {', '.join(PARAM_LOCATIONS)})")
         loc = None
     elif loc not in PARAM_LOCATIONS:
-        extra = " (cookies are not supported)" if loc == "cookie" else ""
-        r.p.add(_join(where, "in"), f"expected one of {', '.join(PARAM_LOCATIONS)}, got {_fmt(loc)}{extra}")
+        hint = " (a body belongs in requestBody)" if loc in ("body", "formData") else ""
+        r.p.add(_join(where, "in"), f"expected one of {', '.join(PARAM_LOCATIONS)}, got {_fmt(loc)}{hint}")
         loc = None
     required = r.bool(d, "required", where, False)
     desc = r.str(d, "description", where, "") or ""
@@ -458,12 +460,17 @@ def _body_params(body: Any, where: str, r: _Reader) -> tuple[list[Param], str | 
     swhere = _join(cwhere, "schema")
     if schema and "allOf" in schema:
         schema = _merge_all_of(schema, swhere, r)
+    for key in ("oneOf", "anyOf"):  # several shapes: offer the first one's fields
+        alts = schema.get(key)
+        if "type" not in schema and "properties" not in schema and isinstance(alts, list) and alts \
+                and isinstance(alts[0], dict):
+            schema, swhere = alts[0], _join(_join(swhere, key), 0)
+            break
     stype, _ = _schema_type(schema, swhere, r) if schema else ("file" if encoding == "raw" else "object", None)
     if stype == "":
         return [], encoding  # an unknown type, already reported
     if stype != "object" or (encoding == "raw"):
-        name = schema.get("title") if isinstance(schema.get("title"), str) and schema.get("title") else "body"
-        p = _make_param(re.sub(r"\s+", "_", name), "body", schema or {"type": "string", "format": "binary"},
+        p = _make_param("body", "body", schema or {"type": "string", "format": "binary"},
                         where, r, required=body_required, description=r.str(d, "description", where, "") or "",
                         extra={"x-apiplay-whole-body": True}, swhere=swhere)
         return [p], encoding
@@ -473,8 +480,6 @@ def _body_params(body: Any, where: str, r: _Reader) -> tuple[list[Param], str | 
     for i, x in enumerate(req):
         if not isinstance(x, str):
             r.p.add(_join(_join(swhere, "required"), i), f"expected a property name, got {_fmt(x)}")
-        elif x not in props:
-            r.p.add(_join(_join(swhere, "required"), i), f"names {x!r}, which is not in properties")
     out = []
     for pname, psch in props.items():
         pwhere = _join(_join(swhere, "properties"), pname)
@@ -801,6 +806,9 @@ def _endpoint(method: str, path: str, op: Any, path_params: list, ctx: dict, r: 
         return None
     x = r.dict(op.get("x-apiplay"), _join(where, "x-apiplay"))
     xw = _join(where, "x-apiplay")
+    for key in x:
+        if key not in _OP_X_KEYS:
+            r.p.add(_join(xw, key), f"unknown field (expected one of {', '.join(_OP_X_KEYS)})")
     params: list[Param] = []
     seen: dict[tuple[str, str], int] = {}
     own = []
@@ -1087,6 +1095,8 @@ def load_pack_data(data: Any, *, source: str = "", builtin: bool = True) -> Prov
     )
 
 
+_OP_X_KEYS = ("auth", "evidence", "paging", "body_encoding", "statuses", "notes", "success_status",
+              "example_response")
 _X_KEYS = ("id", "name", "targets", "credentials", "auth", "paging", "rate_limit", "errors",
            "envelope_data_field", "docs")
 
