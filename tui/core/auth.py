@@ -22,7 +22,16 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 class LoginError(Exception):
-    """The login flow failed. ``str(exc)`` is a plain-English explanation."""
+    """The login flow failed. ``str(exc)`` is a plain-English explanation.
+
+    ``kind``: "config" (no flow / missing fields: nothing sent), "network" (no answer),
+    "http" (an error answer; ``explanation`` holds the decoded one) or "answer" (no token in it).
+    """
+
+    def __init__(self, message: str, kind: str = "config", explanation: Any = None):
+        super().__init__(message)
+        self.kind = kind
+        self.explanation = explanation
 
 
 @dataclass
@@ -239,18 +248,20 @@ async def login(
     prepared = build_request(provider, endpoint, values, base_url=base_url, credentials=None)
     exchange = await session.send(prepared, timeout=timeout)
     if exchange.error:
-        raise LoginError(f"login to {provider.name} failed: {exchange.error}")
+        raise LoginError(f"login to {provider.name} failed: {exchange.error}", "network", explain(
+            provider, endpoint, exchange, None))
     data, problem = decode_json(exchange.body)
     if not exchange.ok:
         exp = explain(provider, endpoint, exchange, data)
-        text = exp.text() if exp is not None else f"HTTP {exchange.status}"
-        raise LoginError(f"login to {provider.name} failed: {text}")
+        text = "; ".join(exp.lines()) if exp is not None else f"HTTP {exchange.status}"
+        raise LoginError(f"login to {provider.name} failed: {text}", "http", exp)
     if problem:
-        raise LoginError(f"login to {provider.name} failed: {problem}")
+        raise LoginError(f"login to {provider.name} failed: {problem}", "answer")
     token = json_pointer(data, spec.token_pointer)
     if not token or not isinstance(token, (str, int)):
         raise LoginError(
             f"login to {provider.name} answered {exchange.status} but no token at {spec.token_pointer} "
-            "(is the user activated?)"
+            "(is the user activated?)",
+            "answer",
         )
     return str(token)
