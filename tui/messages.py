@@ -48,16 +48,25 @@ class LoginFinished(Message):
 class BodyPrepared(Message):
     """A body was pretty-printed and tokenised (in a thread), ready for the viewer."""
 
-    def __init__(self, token: int, document: Any) -> None:
+    def __init__(self, token: int, document: Any, body: bytes = b"", content_type: str | None = None) -> None:
         super().__init__()
         self.token = token
+        self.document = document
+        self.body = body
+        self.content_type = content_type
+
+
+class RawPrepared(Message):
+    """The Raw tab's document (the body as received) was made in a thread."""
+
+    def __init__(self, for_document: Any, document: Any) -> None:
+        super().__init__()
+        self.for_document = for_document
         self.document = document
 
 
 class PagesProgress(Message):
     """Fetch-all progress: `done` pages so far, `total` when known, `waiting_s` while paused."""
-
-    can_replace = True  # bursts of progress coalesce
 
     def __init__(self, provider_id: str, done: int, total: int | None, items: int,
                  waiting_s: float = 0.0, meter: Any = None) -> None:

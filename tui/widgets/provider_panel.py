@@ -354,7 +354,8 @@ class ProviderPanel(Vertical):
         page = result.page
         if page is not None:
             self.query_one(Pager).show_position(page.position, page.has_prev, page.has_next)
-        self._prepare_body(result.exchange.body, result.exchange.header("content-type"), self._token)
+        self._prepare_body(result.exchange.body, result.exchange.header("content-type"), self._token,
+                           result.exchange.truncated)
         if result.explanation is not None and result.exchange.status is not None:
             self.app.notify(result.explanation.title, title=f"{self.provider.name} answered an error",
                             severity="warning", timeout=4)
@@ -372,19 +373,16 @@ class ProviderPanel(Vertical):
         self.query_one(ResponseView).show_request(f"# {note}\n{curl}")
 
     @work(thread=True, exclusive=True, group="body")
-    def _prepare_body(self, body: bytes, content_type: str | None, token: int) -> None:
+    def _prepare_body(self, body: bytes, content_type: str | None, token: int, truncated: bool = False) -> None:
         from tui.core.jsonview import prepare
 
-        try:
-            document = prepare(body, content_type=content_type)
-        except TypeError:
-            document = prepare(body)
-        self.post_message(M.BodyPrepared(token, document))
+        document = prepare(body, content_type=content_type, truncated=truncated)
+        self.post_message(M.BodyPrepared(token, document, body, content_type))
 
     def on_body_prepared(self, message: M.BodyPrepared) -> None:
         message.stop()
         if message.token == self._token:
-            self.query_one(ResponseView).load_document(message.document)
+            self.query_one(ResponseView).load_document(message.document, message.body, message.content_type)
 
     def cancel(self) -> bool:
         """Cancel a request or a fetch-all in flight."""
@@ -499,7 +497,8 @@ class ProviderPanel(Vertical):
                 self._token += 1
                 self._prepare_combined(message.items, self._token)
             else:
-                self._prepare_body(last.exchange.body, last.exchange.header("content-type"), self._token)
+                self._prepare_body(last.exchange.body, last.exchange.header("content-type"), self._token,
+                                   last.exchange.truncated)
 
     @work(thread=True, exclusive=True, group="body")
     def _prepare_combined(self, items: list, token: int) -> None:
@@ -508,7 +507,7 @@ class ProviderPanel(Vertical):
         from tui.core.jsonview import prepare
 
         body = json.dumps(items, ensure_ascii=False).encode()
-        self.post_message(M.BodyPrepared(token, prepare(body)))
+        self.post_message(M.BodyPrepared(token, prepare(body), body, "application/json"))
 
     # ---- other events -----------------------------------------------------------------------
 

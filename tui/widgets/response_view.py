@@ -7,14 +7,16 @@ the panel. The Tree tab is filled only when it is first shown for an answer.
 
 from __future__ import annotations
 
-import os
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Static, TabbedContent, TabPane
 
+from tui import messages as M
+from tui.widgets.json_tree import JsonTree
+from tui.widgets.json_viewer import JsonViewer, ResponseBody
 from tui.widgets.rate_meter import frozen
 
 
@@ -51,23 +53,6 @@ def status_line(exchange, note: str = "") -> Content:
     return Content.assemble(*parts)
 
 
-def _viewer(raw: bool, id: str):
-    try:
-        from tui.widgets.json_viewer import JsonViewer
-    except ImportError:  # pragma: no cover - until the viewer lands
-        return Static("(the JSON viewer is not available)", id=id)
-    try:
-        return JsonViewer(id=id, raw=raw)
-    except TypeError:
-        v = JsonViewer(id=id)
-        if raw and hasattr(v, "raw"):
-            try:
-                v.raw = True
-            except Exception:
-                pass
-        return v
-
-
 class ResponseView(Vertical):
     DEFAULT_CSS = """
     ResponseView { height: 1fr; }
@@ -80,22 +65,24 @@ class ResponseView(Vertical):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.document = None
+        self.body = b""
+        self.content_type = None
         self.tree_loaded_for = None
-        self.curl_plain = ""
+        self.raw_loaded_for = None
 
     def compose(self) -> ComposeResult:
         yield Static(Content.styled("No request sent yet. Pick an endpoint, fill the form, press ctrl+s.", "$text-muted"),
                      id="status-line")
         with TabbedContent(id="response-tabs"):
             with TabPane("Body", id="tab-body"):
-                yield _viewer(False, "body-viewer")
+                yield ResponseBody(id="body-viewer")
             with TabPane("Headers", id="tab-headers"):
                 with VerticalScroll():
                     yield Static("", id="headers-view")
             with TabPane("Tree", id="tab-tree"):
-                yield Static("", id="tree-holder")
+                yield JsonTree(id="body-tree")
             with TabPane("Raw", id="tab-raw"):
-                yield _viewer(True, "raw-viewer")
+                yield JsonViewer(highlight=False, id="raw-viewer")
             with TabPane("Request", id="tab-request"):
                 with VerticalScroll():
                     yield Static("", id="request-view")
@@ -148,47 +135,60 @@ class ResponseView(Vertical):
     def show_request(self, curl: str) -> None:
         self.query_one("#request-view", Static).update(Content(curl))
 
-    def load_document(self, document) -> None:
-        """Show a prepared Document in the Body and Raw viewers (Tree on first show)."""
+    def load_document(self, document, body: bytes = b"", content_type: str | None = None) -> None:
+        """Show a prepared Document in the Body viewer; Tree and Raw are filled when first shown."""
         self.document = document
+        self.body = body
+        self.content_type = content_type
         self.tree_loaded_for = None
-        for vid in ("#body-viewer", "#raw-viewer"):
-            viewer = self.query_one(vid)
-            if hasattr(viewer, "load"):
-                viewer.load(document)
-        if self.query_one("#response-tabs", TabbedContent).active == "tab-tree":
+        self.raw_loaded_for = None
+        self.query_one(ResponseBody).load(document)
+        active = self.query_one("#response-tabs", TabbedContent).active
+        if active == "tab-tree":
             self._load_tree()
+        elif active == "tab-raw":
+            self._load_raw()
 
-    def clear_body(self, text: str = "") -> None:
+    def clear_body(self) -> None:
         self.document = None
-        for vid in ("#body-viewer", "#raw-viewer"):
-            viewer = self.query_one(vid)
-            if hasattr(viewer, "clear"):
-                viewer.clear()
+        self.body = b""
+        self.query_one(ResponseBody).clear()
+        self.query_one("#raw-viewer", JsonViewer).clear()
+        self.query_one(JsonTree).show_message("")
 
     @on(TabbedContent.TabActivated, "#response-tabs")
     def _tab(self, event: TabbedContent.TabActivated) -> None:
         event.stop()
         if event.pane.id == "tab-tree":
             self._load_tree()
+        elif event.pane.id == "tab-raw":
+            self._load_raw()
 
     def _load_tree(self) -> None:
         doc = self.document
         if doc is None or self.tree_loaded_for is doc:
             return
         self.tree_loaded_for = doc
-        holder = self.query_one("#tab-tree", TabPane)
-        try:
-            from tui.widgets.json_tree import JsonTree
-        except ImportError:  # pragma: no cover
+        tree = self.query_one(JsonTree)
+        if getattr(doc, "has_data", False):
+            tree.load(doc.data)
+        else:
+            tree.show_message(doc.problem or "This body is too large (or not JSON) for the tree; use Body or Raw.")
+
+    def _load_raw(self) -> None:
+        doc = self.document
+        if doc is None or self.raw_loaded_for is doc:
             return
-        for child in list(holder.children):
-            child.remove()
-        data = doc.data if getattr(doc, "has_data", True) else None
-        try:
-            tree = JsonTree(data, id="body-tree")
-        except TypeError:
-            tree = JsonTree(id="body-tree")
-            if hasattr(tree, "load"):
-                tree.load(data)
-        holder.mount(tree)
+        self.raw_loaded_for = doc
+        self._prepare_raw(self.body, self.content_type, doc)
+
+    @work(thread=True, exclusive=True, group="raw")
+    def _prepare_raw(self, body: bytes, content_type: str | None, doc) -> None:
+        from tui.core.jsonview import prepare_raw
+
+        self.post_message(M.RawPrepared(doc, prepare_raw(body, content_type=content_type)))
+
+    def on_raw_prepared(self, message: M.RawPrepared) -> None:
+        message.stop()
+        if message.for_document is self.document:
+            self.query_one("#raw-viewer", JsonViewer).load(message.document)
