@@ -198,7 +198,8 @@ def build_noosfero(ref: Json) -> Json:
         }
         if params:
             op["parameters"] = params
-        xa: Json = {"auth": e["auth"]}
+        # "environment admin" is the one permission that is a role, not a per-object check: level admin.
+        xa: Json = {"auth": "admin" if e.get("permission") == "environment admin" else e["auth"]}
         if props:
             body_schema: Json = {"type": "object", "properties": props}
             if required:
@@ -220,6 +221,8 @@ def build_noosfero(ref: Json) -> Json:
             op["security"] = []
         elif e.get("auth") == "optional":
             op["security"] = [{}, {"privateTokenHeader": []}, {"privateTokenQuery": []}]
+        if e.get("permission"):
+            op["description"] = f"Needs permission: {clean(e['permission'])}."
         if e.get("paginated"):
             pg = e.get("pagination") or {}
             xa["paging"] = {"default_size": pg.get("default_per_page", 20), "max_size": pg.get("max_per_page")}
@@ -360,8 +363,12 @@ GOCACHE_MESSAGES = [
     {"pattern": GOCACHE_BLOCK_PATTERN,
      "meaning": "More than 100 requests in a minute: GoCache blocks the token for a while.",
      "hint": "Wait the number of seconds given, then send fewer requests."},
-    {"pattern": ".*token.*(invalid|inv\u00e1lido).*", "meaning": "The API token is not valid.",
+    {"pattern": ".*token.*(invalid|inv\u00e1lido).*|invalid token.*", "meaning": "The API token is not valid.",
      "hint": "Check APIPLAY_GOCACHE_TOKEN or the token in the credentials dialog."},
+    {"pattern": "token not specified.*", "meaning": "No API token was sent.",
+     "hint": "Set APIPLAY_GOCACHE_TOKEN (live) or pick a sandbox token; it goes in the GoCache-Token header."},
+    {"pattern": ".*read-only.*", "meaning": "This token may read but not change anything.",
+     "hint": "Use a token with write access for this request."},
 ]
 
 GOCACHE_DOCS = """\

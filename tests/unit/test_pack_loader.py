@@ -21,6 +21,7 @@ from tui.core.packs import (
     builtin_provider,
     clear_cache,
     load_pack,
+    load_pack_bytes,
     load_pack_data,
     load_providers,
 )
@@ -287,6 +288,8 @@ def test_third_party_id_falls_back_to_the_title():
             "paths": {"/ping": {"get": {"responses": {"200": {"description": "pong"}}}}}}
     p = load_pack_data(data, builtin=False)
     assert p.id == "my-shiny-api" and p.endpoints[0].auth == "none"
+    assert load_pack_data(data, source="/tmp/openapi.yaml").id == "my-shiny-api"  # a generic file name
+    assert load_pack_data(data, source="/tmp/shop.yaml").id == "shop"
 
 
 def test_openapi_31_type_lists_and_bearer_auth():
@@ -352,3 +355,14 @@ def test_a_user_pack_in_yaml_from_a_builtin_copy_is_not_builtin(tmp_path):
     assert warnings == []
     extra = providers[-1]
     assert extra.id == "tg2" and not extra.builtin and extra.source.endswith("tg2.yml")
+
+
+def test_load_pack_bytes_sniffs_json_and_yaml():
+    text = (GOOD / "bookshelf.yaml").read_text(encoding="utf-8")
+    p = load_pack_bytes(text, source="https://example.org/specs/bookshelf")
+    assert p.id == "bookshelf" and len(p.endpoints) == 5 and not p.builtin
+    j = load_pack_bytes((GOOD / "minimal.json").read_bytes(), source="echo.json")
+    assert j.id == "echo"
+    with pytest.raises(PackError) as info:
+        load_pack_bytes(b"{not json", source="spec.json")
+    assert info.value.problems == [info.value.problems[0]] and "spec.json: not valid JSON" in info.value.problems[0]

@@ -47,6 +47,7 @@ __all__ = [
     "BUILTIN_IDS",
     "load_pack_data",
     "load_pack",
+    "load_pack_bytes",
     "load_providers",
     "builtin_provider",
     "clear_cache",
@@ -962,8 +963,10 @@ def load_pack_data(data: Any, *, source: str = "", builtin: bool = True) -> Prov
     # identity
     pid = r.str(x, "id", "x-apiplay", None)
     if pid is None:
-        stem = Path(source).stem if source else ""
-        pid = _slug(stem or title)
+        stem = _slug(Path(source.split("?", 1)[0]).stem) if source else ""
+        if stem in _GENERIC_STEMS or stem == "provider":
+            stem = ""
+        pid = _slug(title) if not stem and title else stem or _slug(title)
     elif not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", pid):
         probs.add("x-apiplay.id", f"expected lower-case letters, digits, - or _, got {pid!r}")
     name = r.str(x, "name", "x-apiplay", None) or title or pid
@@ -1097,6 +1100,8 @@ def load_pack_data(data: Any, *, source: str = "", builtin: bool = True) -> Prov
 
 _OP_X_KEYS = ("auth", "evidence", "paging", "body_encoding", "statuses", "notes", "success_status",
               "example_response")
+#: File names that say nothing about the API: the id then comes from info.title.
+_GENERIC_STEMS = {"openapi", "swagger", "api", "spec", "specs", "schema", "api-docs", "openapi3", "v1", "v2", "v3"}
 _X_KEYS = ("id", "name", "targets", "credentials", "auth", "paging", "rate_limit", "errors",
            "envelope_data_field", "docs")
 
@@ -1110,24 +1115,39 @@ def clear_cache() -> None:
         _cache.clear()
 
 
-def _parse_file(path: Path) -> Any:
-    raw = path.read_bytes()
-    if path.suffix.lower() in (".yaml", ".yml"):
+def _parse_bytes(raw: bytes, source: str, yaml_hint: bool | None) -> Any:
+    """JSON or YAML text -> data. yaml_hint None: JSON when the text starts with { or [, else YAML."""
+    if yaml_hint is None:
+        yaml_hint = not raw.lstrip()[:1] in (b"{", b"[")
+    label = source or "the pack"
+    if yaml_hint:
         import yaml
 
         try:
             return yaml.safe_load(raw.decode("utf-8"))
         except UnicodeDecodeError as exc:
-            raise PackError([f"{path}: the file is not UTF-8 text ({exc.reason})"], str(path)) from None
+            raise PackError([f"{label}: the file is not UTF-8 text ({exc.reason})"], source) from None
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
             problem = getattr(exc, "problem", None) or str(exc)
-            raise PackError([f"{path}: not valid YAML{where}: {problem}"], str(path)) from None
+            raise PackError([f"{label}: not valid YAML{where}: {problem}"], source) from None
     try:
         return orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
-        raise PackError([f"{path}: not valid JSON: {exc}"], str(path)) from None
+        raise PackError([f"{label}: not valid JSON: {exc}"], source) from None
+
+
+def load_pack_bytes(raw: bytes | str, *, source: str = "", builtin: bool = False) -> Provider:
+    """Load a pack from JSON or YAML text (e.g. downloaded by ``apiplay add-provider URL``).
+
+    The format follows `source`'s extension when it has one, else the text itself.
+    """
+    if isinstance(raw, str):
+        raw = raw.encode("utf-8")
+    suffix = Path(source.split("?", 1)[0]).suffix.lower() if source else ""
+    hint = True if suffix in (".yaml", ".yml") else False if suffix == ".json" else None
+    return load_pack_data(_parse_bytes(raw, source, hint), source=source, builtin=builtin)
 
 
 def load_pack(path: str | Path, *, builtin: bool | None = None) -> Provider:
@@ -1144,7 +1164,7 @@ def load_pack(path: str | Path, *, builtin: bool | None = None) -> Provider:
     if hit is not None:
         return hit
     try:
-        data = _parse_file(p)
+        data = _parse_bytes(p.read_bytes(), str(p), p.suffix.lower() in (".yaml", ".yml"))
     except OSError as exc:
         raise PackError([f"{p}: cannot read the file ({exc.strerror or exc})"], str(p)) from None
     prov = load_pack_data(data, source=str(p), builtin=is_builtin)
