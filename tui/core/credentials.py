@@ -118,6 +118,13 @@ class CredentialStore:
             rows.append((f, mask(v) if f in secret else v, where))
         return rows
 
+    def env_overrides(self, provider: "Provider") -> list[str]:
+        """Names of the provider's credential variables set (non-empty) in the environment."""
+        from tui.core.auth import env_name
+
+        names = [env_name(provider, f) for f in provider_fields(provider)]
+        return [n for n in names if self._env.get(n)]
+
     def stored(self, provider_id: str) -> dict[str, str]:
         """What is stored (keyring or file) for `provider_id`, ignoring the environment."""
         if self.use_keyring:
