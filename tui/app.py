@@ -24,7 +24,6 @@ times and countdowns as fixed text.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from textual import on, work
@@ -68,13 +67,17 @@ class PlaygroundApp(App):
     def __init__(self, target: str | None = None, theme: str | None = None, sandbox_url: str | None = None,
                  sandbox_options: dict[str, Any] | None = None, *, freeze_timings: bool | None = None) -> None:
         super().__init__()
-        self.target = target or os.environ.get("APIPLAY_TARGET") or "sandbox"
-        self.sandbox_url = sandbox_url
+        from tui.core.settings import load_settings
+
+        self.settings, self.settings_warnings = load_settings()
+        self.target = target  # None: each provider's configured target
+        self.sandbox_url = sandbox_url or self.settings.sandbox_url
         self.sandbox_options = dict(sandbox_options or {})
         self.sandbox_server = None
         self.providers: list = []
         self.load_warnings: list[str] = []
         self._http_session = None
+        self._history = None
         if freeze_timings:
             from tui.widgets.rate_meter import FREEZE
 
@@ -82,7 +85,7 @@ class PlaygroundApp(App):
         from tui.themes import DEFAULT_THEME, register_themes
 
         self.theme_warnings = register_themes(self)
-        wanted = theme or os.environ.get("APIPLAY_THEME") or DEFAULT_THEME
+        wanted = theme or self.settings.theme or DEFAULT_THEME
         if wanted in self.available_themes:
             self.theme = wanted
         else:
@@ -100,8 +103,23 @@ class PlaygroundApp(App):
         if self._http_session is None:
             from tui.core.http import HttpSession
 
-            self._http_session = HttpSession()
+            s = self.settings
+            self._http_session = HttpSession(timeout=s.read_timeout, connect_timeout=s.connect_timeout,
+                                             max_body=s.body_cap)
         return self._http_session
+
+    @property
+    def history(self):
+        """The history store, or None when it cannot be opened (a warning was shown)."""
+        if self._history is None:
+            try:
+                from tui.core.history import History
+
+                self._history = History.from_settings(self.settings)
+            except Exception as exc:
+                self._history = False
+                self.notify(f"History is off: {exc}", severity="warning")
+        return self._history or None
 
     # ---- start-up ---------------------------------------------------------------------------
 
@@ -111,9 +129,28 @@ class PlaygroundApp(App):
         yield Footer()
 
     def on_mount(self) -> None:
+        for w in self.settings_warnings:
+            self.notify(w, title="Settings", severity="warning", timeout=10)
         for w in self.theme_warnings:
             self.notify(w, title="Theme", severity="warning")
+        if self.settings.keymap:
+            self.set_keymap(self.settings.keymap)
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
         self._load()
+
+    def _remember_theme(self, theme) -> None:
+        if theme.name != self.settings.theme:
+            self.settings.theme = theme.name
+            self._save_settings({"theme": theme.name})
+
+    @work(thread=True, group="settings")
+    def _save_settings(self, update: dict) -> None:
+        from tui.core.settings import save_settings
+
+        try:
+            save_settings(update)
+        except Exception as exc:  # a read-only config dir must not crash the app
+            self.call_from_thread(self.notify, f"Could not save the settings: {exc}", severity="warning")
 
     @work(thread=True, exclusive=True, group="startup")
     def _load(self) -> None:
@@ -148,8 +185,9 @@ class PlaygroundApp(App):
         for w in [*self.load_warnings, *message.warnings]:
             self.notify(w, title="Providers", severity="warning", timeout=8)
         panes = [
-            TabPane(Content(p.name), ProviderPanel(p, target=self.target, sandbox_origin=self.sandbox_url or "",
-                                          id=f"panel-{p.id}"), id=f"tab-{p.id}")
+            TabPane(Content(p.name), ProviderPanel(p, target=self.target or self.settings.target_for(p.id),
+                                                   sandbox_origin=self.sandbox_url or "", id=f"panel-{p.id}"),
+                    id=f"tab-{p.id}")
             for p in self.providers
         ]
         await self.query_one("#app-loading").remove()
@@ -184,6 +222,8 @@ class PlaygroundApp(App):
                 await self._http_session.aclose()
             except Exception:
                 pass
+        if self._history:
+            self._history.close()
         self.exit()
 
     # ---- panels -----------------------------------------------------------------------------

@@ -90,6 +90,7 @@ class ProviderPanel(Vertical):
         self._raw_cache: dict[str, dict[str, str]] = {}
         self._values: dict[str, Any] = {}
         self._form_errors: dict[str, str] = {}
+        self.live_url: str | None = None  # set from the credentials dialog
 
     # ---- state ------------------------------------------------------------------------------
 
@@ -99,11 +100,18 @@ class ProviderPanel(Vertical):
         return live_credentials(self.provider)
 
     @property
+    def settings(self):
+        return getattr(self.app, "settings", None)
+
+    @property
     def base_url(self) -> str:
         p = self.provider
-        override = os.environ.get(f"APIPLAY_{p.id.upper()}_URL")
+        if self.target == "live" and self.live_url:
+            return self.live_url.rstrip("/")
+        if self.settings is not None:
+            return self.settings.base_url(p, sandbox_origin=self.sandbox_origin, target=self.target)
         if self.target == "live":
-            return p.base_url("live", override=override)
+            return p.base_url("live", override=os.environ.get(f"APIPLAY_{p.id.upper()}_URL"))
         return p.base_url("sandbox", sandbox_origin=self.sandbox_origin)
 
     @property
@@ -111,9 +119,11 @@ class ProviderPanel(Vertical):
         if self._client is None:
             from tui.core.client import ProviderClient
 
+            settings = self.settings
             self._client = ProviderClient(
                 self.provider, target=self.target, base_url=self.base_url,
                 credentials=dict(self.credentials), session=getattr(self.app, "http_session", None),
+                timeout=settings.read_timeout if settings is not None else 30.0,
             )
         return self._client
 
@@ -145,7 +155,13 @@ class ProviderPanel(Vertical):
                         title="Target")
 
     def set_credentials(self, creds: dict) -> None:
+        creds = dict(creds)
+        url = creds.pop("url", None)
+        if url and self.target == "live":
+            self.live_url = url
         self.credentials = {k: v for k, v in creds.items() if v}
+        if self.target == "live":
+            self._store_credentials(dict(self.credentials))
         self._client = None
         self._refresh_target()
         self._update_preview()
@@ -178,6 +194,17 @@ class ProviderPanel(Vertical):
         await self.mount_all([top, main])
         self._refresh_target()
         self.query_one("#endpoint-filter").focus()
+
+    @work(thread=True, group="store")
+    def _store_credentials(self, creds: dict) -> None:
+        """Keep live credentials in the user's store (0600 file or keyring), as the CLI does."""
+        try:
+            from tui.core.credentials import CredentialStore
+
+            CredentialStore().set(self.provider.id, creds, replace=True)
+        except Exception as exc:
+            self.app.call_from_thread(self.app.notify, f"The credentials were not saved: {exc}",
+                                      severity="warning")
 
     def _refresh_target(self) -> None:
         if not self.built:
@@ -312,6 +339,12 @@ class ProviderPanel(Vertical):
             login = self.provider.auth.login
             had_token = bool(login and client.credentials.get(login.stores))
             result = await client.send(endpoint, values, force=force)  # logs in first when needed
+            history = getattr(self.app, "history", None)
+            if history is not None:
+                try:
+                    await asyncio.to_thread(history.add, result.exchange, provider_id=pid, target=client.target)
+                except Exception:  # history is a convenience; the answer still shows
+                    pass
             if login and not had_token and client.credentials.get(login.stores):
                 self.post_message(M.LoginFinished(pid, token=client.credentials[login.stores]))
         except asyncio.CancelledError:
