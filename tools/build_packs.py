@@ -670,8 +670,6 @@ def build_trackingram(ref: Json) -> Json:
         params = []
         for p in e["params"]:
             s = trackingram_schema(p)
-            if p["name"] == "limit":
-                s["default"] = 50
             params.append({"name": p["name"], "in": p["in"], "required": bool(p["required"]) or p["in"] == "path",
                            "description": p.get("description") or "", "schema": s})
         op: Json = {
