@@ -44,6 +44,30 @@ def clean(text: str | None) -> str:
     return out.strip(" ;,")
 
 
+_STATUS_WORDING = {
+    "not logged": "Not logged in: no token, or a wrong one.",
+    "model errors": "The record did not validate; the errors map names each field.",
+    "response": "Success: a {success, code, message} answer.",
+}
+
+
+def status_text(text: str) -> str:
+    """A reference status note in plain English: "[Article]" -> "A list of Article"."""
+    t = sentence(clean(text))
+    if t.lower() in _STATUS_WORDING:
+        return _STATUS_WORDING[t.lower()]
+    t = re.sub(r"^\[(\w+)\]$", r"A list of \1", t)
+    t = re.sub(r"\[(\w+)\]", r"a list of \1", t)
+    return t
+
+
+def sentence(text: str) -> str:
+    """Capitalised first letter ("not found" -> "Not found"); code-like starts are left alone."""
+    if text and text[0].islower() and not re.match(r"[a-z_]+[_.(\[]", text):
+        return text[0].upper() + text[1:]
+    return text
+
+
 def op_id(method: str, path: str, seen: set[str]) -> str:
     words = [w for w in re.split(r"[^A-Za-z0-9]+", path) if w]
     base = method.lower() + ("_" + "_".join(words) if words else "_root")
@@ -163,7 +187,8 @@ def noosfero_schema(p: Json) -> Json:
         if t == "array":
             s["items"] = {"type": p.get("items") or "string"}
     if "enum" in p and p["enum"] is not None:
-        s["enum"] = list(p["enum"])
+        # JSON Schema: the values an array's elements may take are the items' enum
+        (s["items"] if t == "array" else s)["enum"] = list(p["enum"])
     if p.get("default") is not None:
         s["default"] = p["default"]
     return s
@@ -212,9 +237,11 @@ def build_noosfero(ref: Json) -> Json:
         statuses = e.get("statuses") or {}
         ok = success_status(method)
         if not any(k.startswith("2") for k in statuses):
-            responses[ok] = response_obj(f"Success: {clean(e.get('response')) or 'the result'}.")
+            what = status_text(e.get("response") or "") or "the result"
+            what = "a list" + what[len("A list"):] if what.startswith("A list") else what
+            responses[ok] = response_obj(f"Success: {what}.")
         for code, text in statuses.items():
-            responses[str(code)] = response_obj(clean(text) or NOOSFERO_STATUSES.get(str(code), ""))
+            responses[str(code)] = response_obj(status_text(text) or NOOSFERO_STATUSES.get(str(code), ""))
         op["responses"] = responses
         xa["success_status"] = int(min((k for k in responses if k.startswith("2")), default=ok))
         if e.get("auth") == "none":
