@@ -214,3 +214,51 @@ def test_curl_basic_and_form_post_against_sandbox(providers, sandbox_url):
             d.pop("count_api", None)
             d.pop("reset_count_api", None)
     assert a == b
+
+
+def _run_curl(cmd, env):
+    out = subprocess.run(["sh", "-c", cmd + " -s -w '\\n%{http_code}'"], env={"PATH": os.environ["PATH"], **env},
+                         capture_output=True, timeout=30)
+    body, _, status = out.stdout.rpartition(b"\n")
+    return int(status), body
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="curl binary not installed")
+def test_curl_json_body_with_password_variable_against_sandbox(providers, sandbox_url):
+    import json
+
+    import httpx
+
+    p = providers["noosfero"]
+    base = p.base_url("sandbox", sandbox_origin=sandbox_url)
+    req = build(p, "POST", "/login", {"login": "ana", "password": "sandbox"}, None, base=base)
+    with httpx.Client() as c:
+        expected = c.request(req.method, req.url, headers=list(req.headers), content=req.body)
+    assert expected.status_code in (200, 201)
+    cmd = to_curl(req, provider=p)
+    assert "sandbox\"}" not in cmd and "$APIPLAY_NOOSFERO_PASSWORD" in cmd
+    status, body = _run_curl(cmd, {"APIPLAY_NOOSFERO_PASSWORD": "sandbox"})
+    assert status == expected.status_code
+    assert json.loads(body)["login"] == json.loads(expected.content)["login"] == "ana"
+    status, _ = _run_curl(cmd, {"APIPLAY_NOOSFERO_PASSWORD": "wrong"})
+    assert status != expected.status_code
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="curl binary not installed")
+def test_curl_form_post_against_sandbox(providers, sandbox_url):
+    import httpx
+
+    p = providers["gocache"]
+    base = p.base_url("sandbox", sandbox_origin=sandbox_url)
+    creds = dict(p.auth.sandbox_default)
+    with httpx.Client() as c:
+        domains = c.get(base + "/domain", headers={"GoCache-Token": creds["token"]}).json()
+    domain = domains["response"]["domains"][0] if isinstance(domains.get("response"), dict) else None
+    if not domain:
+        pytest.skip(f"sandbox domain list has an unexpected shape: {str(domains)[:200]}")
+    req = build(p, "DELETE", "/cache/{domain}", {"domain": domain, "urls[]": [f"http://{domain}/a b"]}, creds, base=base)
+    with httpx.Client() as c:
+        expected = c.request(req.method, req.url, headers=list(req.headers), content=req.body)
+    status, body = _run_curl(to_curl(req, provider=p), {"APIPLAY_GOCACHE_TOKEN": creds["token"]})
+    assert status == expected.status_code
+    assert body == expected.content
