@@ -44,17 +44,18 @@ BOOL_SETTINGS = {
     "header_geoip_continent", "header_geoip_country", "header_geoip_org", "waf_status", "tls10",
     "tls11", "tls12", "image_optimize", "image_optimize_webp", "image_optimize_progressive",
     "image_optimize_metadata", "rate_limit_status", "rate_limit_ignore_known_bots",
-    "rate_limit_ignore_static_content", "public_log",
+    "rate_limit_ignore_static_content",
 }
 INT_SETTINGS = {"cache_ttl", "smart_ttl", "expires_ttl", "expire_bypass_sec", "image_optimize_level",
                 "log_freq"}
 ENUM_SETTINGS = {
-    "smart_tpl": ("wordpress", "magento", "joomla", "drupal", "default", "none"),
+    "smart_tpl": ("custom", "wordpress", "magento", "joomla", "drupal", "default", "none"),
     "cdn_mode": ("ns", "cname"),
-    "ssl_mode": ("full", "flexible", "strict", "off"),
-    "caching_behavior": ("default", "full", "off"),
+    "ssl_mode": ("full", "partial", "flexible", "strict", "off"),
+    "caching_behavior": ("default", "ignore_query_string", "full", "off"),
     "waf_level": ("low", "medium", "high"),
     "waf_mode": ("simulate", "block", "challenge"),
+    "public_log": ("off", "v1", "v2", "true", "false"),
 }
 DEFAULT_SETTINGS = {
     "cache_ttl": "86400", "deploy_mode": "false", "smart_status": "true", "smart_tpl": "wordpress",
@@ -68,7 +69,7 @@ DEFAULT_SETTINGS = {
     "image_optimize_webp": "false", "image_optimize_progressive": "false",
     "image_optimize_metadata": "false", "image_optimize_level": "80", "rate_limit_status": "false",
     "rate_limit_ignore_known_bots": "true", "rate_limit_ignore_static_content": "true",
-    "public_log": "false", "log_freq": "60",
+    "public_log": "off", "log_freq": "5",
 }
 SEED_DOMAINS = ("example.com.br", "minhaloja.com.br", "portalnoticias.com.br", "cafedoparana.com.br")
 PEM_CERT = "-----BEGIN CERTIFICATE-----"
@@ -451,7 +452,7 @@ class GoCacheApp:
             v = _s(value).strip()
             if key in BOOL_SETTINGS and v not in ("true", "false"):
                 return _err(400, f"Parameter {key} is invalid: expected true or false")
-            if key in INT_SETTINGS and not v.isdigit():
+            if key in INT_SETTINGS and not v.lstrip("-").isdigit():
                 return _err(400, f"Parameter {key} is invalid: expected a whole number")
             if key in ENUM_SETTINGS and v not in ENUM_SETTINGS[key]:
                 return _err(400, f"Parameter {key} is invalid: expected one of "
@@ -870,6 +871,9 @@ class GoCacheApp:
         if isinstance(found, Response):
             return found
         _, _, bulk = found
+        if not req.body.strip():  # nothing sent: the bulk stays as it is
+            return json_response(200, {"response": {"bulk_id": int(req.path_args["bulk_id"]),
+                                                    "bulk": bulk["bulk"]}})
         rules = self._bulk_rules(req)
         if isinstance(rules, Response):
             return rules

@@ -188,6 +188,7 @@ def build() -> dict[str, Any]:
             "members": {owner, 1} if pid % 4 == 0 else {owner}, "admins": {owner},
             "tags": [r.choice(TAGS)], "category_ids": [5], "visible": True, "public_fields": set(),
         }
+    enterprise_ids = list(range(community_ids[-1] + 1, pid + 1))
     # friendships
     for a in people_ids:
         for b in r.sample(people_ids, 4):
@@ -216,6 +217,8 @@ def build() -> dict[str, Any]:
         parent = r.choice(containers) if r.random() < 0.35 else None
         if parent is not None:
             owner = db["articles"][parent]["profile_id"]
+        elif aid % 23 == 0:
+            owner = enterprise_ids[aid % len(enterprise_ids)]
         else:
             owner = r.choice(community_ids if r.random() < 0.75 else people_ids[:60])
         prof = db["profiles"][owner]
@@ -256,6 +259,8 @@ def build() -> dict[str, Any]:
         ttype = task_types[tid % len(task_types)]
         target = community_ids[tid % 6] if ttype in ("AddMember", "ApproveArticle", "SuggestArticle") else (
             1 if ttype == "AddFriend" else None)
+        if tid % 10 == 7:  # enterprises get membership requests too
+            ttype, target = "AddMember", enterprise_ids[tid % len(enterprise_ids)]
         db["tasks"][tid] = {
             "id": tid, "type": ttype, "requestor_id": r.choice(people_ids[5:]),
             "target_id": target, "target_type": "Environment" if target is None else "Profile",
