@@ -19,6 +19,8 @@ from tui.core.model import PreparedRequest
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    wbufsize = 1 << 16  # one write per answer (no delayed-ACK stalls)
+    disable_nagle_algorithm = True
     seen: list = []
 
     def log_message(self, *a):  # quiet

@@ -59,10 +59,12 @@ def placement_for(provider: Provider, placement: int = 0) -> AuthPlacement | Non
 
 def _secret_fields(provider: Provider) -> set[str]:
     names = {c.name for c in provider.auth.credentials if c.secret}
+    declared = {c.name for c in provider.auth.credentials}
     for p in provider.auth.placements:
-        names.add(p.field)
-        if p.password_field:
-            names.add(p.password_field)
+        if p.location == "basic":  # the user name is not a secret, its password is
+            names.add(p.password_field or "password")
+        elif p.field not in declared:
+            names.add(p.field)
     if provider.auth.login:
         names.add(provider.auth.login.stores)
     names.add("password")

@@ -70,6 +70,7 @@ class HttpSession:
         self.max_redirects = max_redirects
         self.max_body = max_body
         self._clients: dict[tuple[str, tuple], httpx.AsyncClient] = {}
+        self._timeouts: dict[float, httpx.Timeout] = {}
 
     def client_for(self, provider_id: str, url: str) -> httpx.AsyncClient:
         """The reused client for this provider and the URL's origin (created on first use)."""
@@ -92,7 +93,10 @@ class HttpSession:
 
     def _timeout(self, timeout: float | None) -> httpx.Timeout:
         t = self.timeout if timeout is None else timeout
-        return httpx.Timeout(t, connect=min(self.connect_timeout, t))
+        cached = self._timeouts.get(t)
+        if cached is None:
+            cached = self._timeouts[t] = httpx.Timeout(t, connect=min(self.connect_timeout, t))
+        return cached
 
     async def send(
         self, prepared: PreparedRequest, *, timeout: float | None = None, max_body: int | None = None
@@ -162,9 +166,9 @@ class HttpSession:
             if ex.status is not None and ex.error_kind == "protocol":
                 ex.truncated = True
         finally:
-            if response is not None:
+            if response is not None and not response.is_closed:
                 try:
-                    await asyncio.shield(response.aclose())
+                    await response.aclose()
                 except Exception:  # noqa: BLE001 - closing a broken stream may fail; the client stays usable
                     pass
             ex.elapsed_s = time.perf_counter() - t0

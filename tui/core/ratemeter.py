@@ -51,7 +51,8 @@ class MeterSnapshot:
     blocked_for: float  # seconds left of a block (0: not blocked)
     server_count: int | None  # the server's own count, when it reports one
     server_reset: float | None  # seconds until the server's count resets, as it reported (aged)
-    recent: tuple[int, ...]  # requests per 5 s bucket over the window, oldest first (sparkline)
+    #: requests per 5 s bucket (aligned to the clock) over the window, oldest first (sparkline)
+    recent: tuple[int, ...]
     text: str  # "42/120 this minute, resets in 17 s" / "blocked: FLOOD_WAIT, 12 s left"
 
     @property
@@ -89,6 +90,7 @@ class RateMeter:
         self.clock = clock
         self.name = name  # the provider's name, for messages
         self._sent: deque[float] = deque()
+        self._buckets: dict[int, int] = {}  # int(t // BUCKET_S) -> requests sent in that bucket
         self._lock = threading.Lock()
         self._blocked_until = 0.0
         self._block_label = ""
@@ -105,6 +107,8 @@ class RateMeter:
         now = self.clock()
         with self._lock:
             self._sent.append(now)
+            b = int(now // BUCKET_S)
+            self._buckets[b] = self._buckets.get(b, 0) + 1
             self._prune(now)
 
     def observe(self, exchange: Exchange | None, data: Any = None, explanation: Any = None) -> None:
@@ -163,8 +167,14 @@ class RateMeter:
     def _prune(self, now: float) -> None:
         edge = now - self.spec.window_s
         sent = self._sent
+        buckets = self._buckets
         while sent and sent[0] <= edge:
-            sent.popleft()
+            b = int(sent.popleft() // BUCKET_S)
+            left = buckets.get(b, 1) - 1
+            if left > 0:
+                buckets[b] = left
+            else:
+                buckets.pop(b, None)
 
     def _limit(self) -> int | None:
         return self.spec.limit if self.spec.limit is not None else self._server_limit
@@ -258,11 +268,9 @@ class RateMeter:
             )
             window = self.spec.window_s
             nb = max(1, math.ceil(window / BUCKET_S))
-            buckets = [0] * nb
-            start = now - window
-            for t in self._sent:
-                i = int((t - start) // BUCKET_S)
-                buckets[min(max(i, 0), nb - 1)] += 1
+            last = int(now // BUCKET_S)
+            get = self._buckets.get
+            buckets = [get(b, 0) for b in range(last - nb + 1, last + 1)]
             label = self._block_label
         if blocked > 0:
             text = f"blocked: {label or 'rate limited'}, {_secs(blocked)} left"
@@ -280,6 +288,7 @@ class RateMeter:
         """Forget everything (tests, or a new credential)."""
         with self._lock:
             self._sent.clear()
+            self._buckets.clear()
             self._blocked_until = 0.0
             self._block_label = ""
             self._server_count = None

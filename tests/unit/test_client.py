@@ -1,0 +1,243 @@
+"""ProviderClient / Result / open_client against a tiny local Noosfero-like server."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+
+from tui.core.auth import LoginError
+from tui.core.client import ProviderClient, Result, credential_key, open_client, resolve_base_url
+from tui.core.model import ValidationError
+from tui.core.packs import builtin_provider
+from tui.core.ratemeter import RateLimited, RateMeter, clear_meters
+
+TOKEN = "tok-abc"
+
+
+class _Fake(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    wbufsize = 1 << 16  # one write per answer (no delayed-ACK stalls)
+    disable_nagle_algorithm = True
+    log: list = []
+
+    def log_message(self, *a):
+        pass
+
+    def _send(self, status, data, headers=()):
+        raw = data if isinstance(data, bytes) else json.dumps(data).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        for k, v in headers:
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(raw)))
+        self.end_headers()
+        self.wfile.write(raw)
+
+    def do_POST(self):  # noqa: N802
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.log.append(("POST", self.path, dict(self.headers)))
+        if self.path.endswith("/login"):
+            d = json.loads(body)
+            if d.get("password") == "pw":
+                return self._send(201, {"login": d["login"], "private_token": TOKEN})
+            return self._send(401, {"success": False, "message": "Unauthorized", "code": 401})
+        self._send(422, {"errors": {"name": [{"error": "blank", "full_message": "Name can't be blank"}]}})
+
+    def do_GET(self):  # noqa: N802
+        self.log.append(("GET", self.path, dict(self.headers)))
+        url = urlsplit(self.path)
+        q = parse_qs(url.query)
+        if url.path == "/api/v1/ping":
+            return self._send(200, {"ok": True})
+        if url.path == "/api/v1/html":
+            return self._send(500, b"<html><body>oops</body></html>")
+        if self.headers.get("PRIVATE-TOKEN") != TOKEN and q.get("private_token") != [TOKEN]:
+            return self._send(401, {"success": False, "message": "Unauthorized", "code": 401})
+        if url.path == "/api/v1/communities":
+            page, per = int(q.get("page", ["1"])[0]), int(q.get("per_page", ["20"])[0])
+            items = [{"id": i} for i in range(45)][(page - 1) * per: page * per]
+            return self._send(200, items, [("Total", "45"), ("Per-Page", str(per))])
+        if url.path.startswith("/api/v1/communities/"):
+            return self._send(404, {"success": False, "message": "404 Not found", "code": 404})
+        self._send(404, {"error": "no route"})
+
+
+@pytest.fixture
+def origin():
+    _Fake.log = []
+    clear_meters()
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), _Fake)
+    srv.daemon_threads = True
+    threading.Thread(target=srv.serve_forever, args=(0.05,), daemon=True).start()
+    yield f"http://127.0.0.1:{srv.server_address[1]}"
+    srv.shutdown()
+    srv.server_close()
+
+
+@pytest.fixture
+def noosfero():
+    return builtin_provider("noosfero")
+
+
+def client_for(noosfero, origin, **kw) -> ProviderClient:
+    return ProviderClient(noosfero, target="live", base_url=origin + "/api/v1", **kw)
+
+
+async def test_login_once_then_token_kept(noosfero, origin):
+    c = client_for(noosfero, origin, credentials={"login": "ana", "password": "pw"})
+    ep = noosfero.endpoint("GET", "/communities")
+    results = await asyncio.gather(*(c.send(ep, {"per_page": 20}) for _ in range(3)))
+    assert all(r.ok for r in results)
+    assert sum(1 for m, p, _ in _Fake.log if p.endswith("/login")) == 1
+    assert c.credentials["token"] == TOKEN
+    r = results[0]
+    assert isinstance(r, Result) and r.status == 200 and len(r.data) == 20 and r.explanation is None
+    assert r.page.total == 45 and r.page.last_page == 3 and r.page.has_next
+    assert r.exchange.request.secrets >= {TOKEN}
+    assert r.meter.used >= 2  # the login counts too
+    await c.aclose()
+
+
+async def test_bad_login_raises_with_explanation(noosfero, origin):
+    c = client_for(noosfero, origin, credentials={"login": "ana", "password": "nope"})
+    with pytest.raises(LoginError) as info:
+        await c.send(noosfero.endpoint("GET", "/communities"), {})
+    assert info.value.kind == "http" and "Unauthorized" in str(info.value)
+    await c.aclose()
+
+
+async def test_error_answers_explained(noosfero, origin):
+    c = client_for(noosfero, origin, credentials={"token": TOKEN})
+    r = await c.send(noosfero.endpoint("GET", "/communities/{id}"), {"id": 5})
+    assert r.status == 404 and not r.ok and r.explanation.provider_message == "404 Not found"
+    assert r.explanation.message_meaning == "No resource has this id."
+    r = await c.send(noosfero.endpoint("POST", "/communities"), {"community": {"name": ""}})
+    assert r.status == 422 and r.explanation.field_errors == ("name: Name can't be blank",)
+    await c.aclose()
+
+
+async def test_query_placement(noosfero, origin):
+    c = client_for(noosfero, origin, credentials={"token": TOKEN}, placement=1)
+    r = await c.send(noosfero.endpoint("GET", "/communities"), {})
+    assert r.ok and "private_token=" + TOKEN in _Fake.log[-1][1]
+    await c.aclose()
+
+
+async def test_network_error_is_a_result_not_an_exception(noosfero):
+    import socket
+
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    c = client_for(noosfero, f"http://127.0.0.1:{port}", credentials={"token": TOKEN})
+    r = await c.send(noosfero.endpoint("GET", "/communities"), {})
+    assert r.network_error and r.status is None and r.page is None
+    assert r.explanation.title == "Network error: connect"
+    await c.aclose()
+
+
+async def test_validation_error_sends_nothing(noosfero, origin):
+    c = client_for(noosfero, origin, credentials={"token": TOKEN})
+    with pytest.raises(ValidationError, match="per_page"):
+        await c.send(noosfero.endpoint("GET", "/communities"), {"per_page": "abc"})
+    assert _Fake.log == [] and c.meter.snapshot().used == 0
+    await c.aclose()
+
+
+async def test_guard_refuses_and_force_overrides(origin):
+    g = builtin_provider("gocache")
+    clock = [0.0]
+    meter = RateMeter(g.rate_limit, lambda: clock[0], name="GoCache")
+    for _ in range(100):
+        meter.record()
+    c = ProviderClient(g, base_url=origin + "/api/v1", credentials={"token": "x"}, meter=meter)
+    ep = g.endpoint("GET", "/domain")
+    with pytest.raises(RateLimited):
+        await c.send(ep, {})
+    assert _Fake.log == []
+    r = await c.send(ep, {}, force=True)
+    assert r.status == 401 and len(_Fake.log) == 1  # sent (the fake wants a Noosfero token)
+    await c.aclose()
+
+
+async def test_html_answer_decode_problem(noosfero, origin):
+    c = client_for(noosfero, origin)
+    from tui.core.model import Endpoint
+
+    r = await c.send(Endpoint("GET", "/html", auth="none"), {})
+    assert r.data is None and r.decode_problem == "the answer is HTML, not JSON (an error page?)"
+    assert r.status == 500 and r.explanation.meaning
+    await c.aclose()
+
+
+async def test_iter_pages_through_client(noosfero, origin):
+    c = client_for(noosfero, origin, credentials={"token": TOKEN})
+    pages = [r async for r in c.iter_pages(noosfero.endpoint("GET", "/communities"), {"per_page": 20})]
+    assert [len(p.data) for p in pages] == [20, 20, 5]
+    await c.aclose()
+
+
+def test_open_client_resolution(noosfero, monkeypatch):
+    env = {"APIPLAY_NOOSFERO_URL": "http://127.0.0.1:1/social/api/v1/", "APIPLAY_NOOSFERO_TOKEN": "envtok"}
+    c = open_client(noosfero, "live", env=env)
+    assert c.base_url == "http://127.0.0.1:1/social/api/v1" and c.credentials == {"token": "envtok"}
+    c = open_client(noosfero, "live", env={})
+    assert c.base_url == "https://softwarepublico.gov.br/social/api/v1" and c.credentials == {}
+    c = open_client(noosfero, "sandbox", sandbox_origin="http://127.0.0.1:5", env=env)
+    assert c.base_url == "http://127.0.0.1:5/noosfero/api/v1"
+    assert c.credentials == dict(noosfero.auth.sandbox_default)
+    c = open_client(noosfero, "sandbox", sandbox_origin="http://127.0.0.1:5", credentials={"token": "given"})
+    assert c.credentials == {"token": "given"}
+    with pytest.raises(ValueError, match="origin"):
+        resolve_base_url(noosfero, "sandbox")
+    with pytest.raises(ValueError, match="unknown target"):
+        resolve_base_url(noosfero, "staging")
+
+
+def test_credential_key_hides_secrets():
+    key = credential_key("live", "http://x", {"token": "supersecret"})
+    assert "supersecret" not in key and key != credential_key("live", "http://x", {"token": "other"})
+
+
+async def test_per_request_overhead_vs_raw_httpx(noosfero, origin):
+    """ProviderClient.send adds well under 1 ms over a raw shared httpx client."""
+    from tui.core.model import Endpoint
+
+    ep = Endpoint("GET", "/ping", auth="none")
+    url = origin + "/api/v1/ping"
+    c = client_for(noosfero, origin)
+    raw = httpx.AsyncClient()
+    n = 60
+    for _ in range(10):  # warm both connections
+        await raw.get(url)
+        await c.send(ep, {})
+
+    async def time_raw():
+        t = time.perf_counter()
+        for _ in range(n):
+            (await raw.get(url)).json()
+        return (time.perf_counter() - t) / n
+
+    async def time_client():
+        t = time.perf_counter()
+        for _ in range(n):
+            await c.send(ep, {})
+        return (time.perf_counter() - t) / n
+
+    raws, ours = [], []
+    for _ in range(4):
+        raws.append(await time_raw())
+        ours.append(await time_client())
+    overhead_ms = (min(ours) - min(raws)) * 1000
+    print(f"overhead {overhead_ms:.3f} ms raw {min(raws)*1000:.3f} ms")
+    assert overhead_ms < 1.0, f"overhead {overhead_ms:.2f} ms (raw {min(raws)*1000:.2f} ms)"
+    await raw.aclose()
+    await c.aclose()
