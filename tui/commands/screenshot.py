@@ -1,0 +1,318 @@
+"""`apiplay screenshot [--out DIR]`: render the README's screenshots headless against the sandbox.
+
+Each scene starts a fresh :class:`tui.app.PlaygroundApp` at a fixed size (140x42 by default) on an
+embedded sandbox, drives it as a user would (pick a provider and an endpoint, fill the form, send,
+page, open a dialog) and saves an SVG. Timings are frozen (``APIPLAY_FREEZE_TIMINGS=1``), toasts are
+cleared and cursors stop blinking, so the same code always draws the same picture; only the sandbox
+demo credentials are used and secrets stay masked.
+
+The scene helpers (:func:`ready`, :func:`choose`, :func:`send`, :func:`settle`, the ``scene_*``
+functions) are shared with the SVG snapshot tests in ``tests/snapshots``.
+
+Top-level imports stay light (argparse only): Textual and the app are imported in :func:`run`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable
+
+#: The terminal size of every screenshot (columns, rows).
+SIZE = (140, 42)
+#: The sandbox port shown in the screenshots (any free port is used if it is taken).
+PREFERRED_PORT = 8765
+
+
+# --------------------------------------------------------------------------------------------------
+# Driving the app (shared with tests/snapshots)
+
+
+class SceneError(RuntimeError):
+    """A scene could not reach the state it wanted (plain message, no traceback for users)."""
+
+
+async def wait_for(pilot, predicate: Callable[[], Any], what: str, timeout: float = 15.0) -> None:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise SceneError(f"gave up waiting for {what} after {timeout:g} s")
+        await pilot.pause(0.02)
+
+
+async def settle(pilot) -> None:
+    """Let workers finish and messages drain, so the next frame is final."""
+    app = pilot.app
+    for _ in range(3):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause()
+
+
+async def ready(pilot, provider_id: str):
+    """Wait for the providers, show `provider_id`'s panel (built) and return it."""
+    app = pilot.app
+
+    def loaded() -> bool:
+        if not app.providers or app.query("#app-loading"):
+            return False
+        # every pane and its tab mounted (the panes are added one by one after the providers load)
+        return all(app.query(f"#panel-{p.id}") and app.query(f"#--content-tab-tab-{p.id}") for p in app.providers)
+
+    await wait_for(pilot, loaded, "the providers to load")
+    await pilot.pause()
+    panel = await app.show_provider(provider_id)
+    await wait_for(pilot, lambda: panel.built, f"the {provider_id} panel")
+    await pilot.pause()
+    return panel
+
+
+async def choose(pilot, panel, key: str, **fields: str) -> None:
+    """Pick the endpoint `key` ("GET /communities") and fill form fields (name=text)."""
+    from tui.widgets.endpoint_list import EndpointList
+    from tui.widgets.param_form import ParamForm
+
+    if not panel.query_one(EndpointList).select_key(key):
+        raise SceneError(f"{panel.provider.name} has no endpoint {key}")
+    await wait_for(pilot, lambda: panel.endpoint is not None and panel.endpoint.key == key, f"endpoint {key}")
+    await pilot.pause()
+    form = panel.query_one(ParamForm)
+    for name, text in fields.items():
+        if not form.set_raw(name, text):
+            raise SceneError(f"{key} has no field {name!r}")
+    await pilot.pause()
+
+
+async def send(pilot, panel, page: str | None = None) -> None:
+    """Send the form (or go to a page: "next", "prev", "first") and wait for the answer to be shown."""
+    from tui.widgets.response_view import ResponseView
+
+    view = panel.query_one(ResponseView)
+    before = view.document
+    ok = panel.page(page) if page else panel.send()
+    if not ok:
+        raise SceneError(f"{panel.provider.name}: the request was refused: {view.status_text}")
+    await wait_for(pilot, lambda: not panel.in_flight, "the answer")
+    await wait_for(pilot, lambda: view.document is not before, "the body to be prepared")
+    await settle(pilot)
+
+
+async def finish(pilot) -> None:
+    """Make the frame deterministic: no toasts, no blinking cursors, everything settled."""
+    app = pilot.app
+    await settle(pilot)
+    app.clear_notifications()
+    for widget in app.screen.query("Input, TextArea"):
+        if hasattr(widget, "cursor_blink"):
+            widget.cursor_blink = False
+    await settle(pilot)
+
+
+async def show_tab(pilot, panel, tab: str) -> None:
+    """Show one response tab: "body", "headers", "tree", "raw", "request" or "explain"."""
+    panel.query_one("#response-tabs").active = f"tab-{tab}"
+    await settle(pilot)
+
+
+# --------------------------------------------------------------------------------------------------
+# Scenes
+
+
+async def scene_noosfero_page2(pilot) -> None:
+    """Noosfero: log in with the demo account, list communities, go to page 2; highlighted JSON."""
+    panel = await ready(pilot, "noosfero")
+    await choose(pilot, panel, "GET /communities", per_page="5")
+    await send(pilot, panel)
+    await send(pilot, panel, page="next")
+    await show_tab(pilot, panel, "body")
+    await finish(pilot)
+
+
+async def scene_gocache_409(pilot) -> None:
+    """GoCache: create a domain that already exists; the Explain tab decodes the 409."""
+    panel = await ready(pilot, "gocache")
+    await choose(pilot, panel, "POST /domain/{domain}", domain="example.com.br")
+    await send(pilot, panel)
+    await show_tab(pilot, panel, "explain")
+    await finish(pilot)
+
+
+async def scene_trackingram_trackers(pilot) -> None:
+    """Trackingram: a page of trackers (limit/skip) with the server's own rate counters on the meter."""
+    panel = await ready(pilot, "trackingram")
+    await choose(pilot, panel, "GET /trackerGps", limit="10")
+    await send(pilot, panel)
+    await send(pilot, panel, page="next")
+    await show_tab(pilot, panel, "body")
+    await finish(pilot)
+
+
+async def scene_trackingram_wrong_token(pilot) -> None:
+    """Trackingram with the sandbox's wrong-token account: AUTHENTICATION INCORRECT explained."""
+    panel = await ready(pilot, "trackingram")
+    account = next(a for a in panel.provider.auth.sandbox_accounts if "wrong" in a.label.lower())
+    panel.set_credentials(dict(account.values))
+    await choose(pilot, panel, "GET /trackerGps")
+    await send(pilot, panel)
+    await show_tab(pilot, panel, "explain")
+    await finish(pilot)
+
+
+async def scene_endpoint_filter(pilot) -> None:
+    """Noosfero's 125 endpoints filtered by typing "comm"."""
+    panel = await ready(pilot, "noosfero")
+    panel.focus_filter()
+    await pilot.press(*"comm")
+    await finish(pilot)
+
+
+async def scene_credentials(pilot) -> None:
+    """The credentials dialog on Trackingram: demo values (masked) and the sandbox accounts."""
+    panel = await ready(pilot, "trackingram")
+    panel.edit_credentials()
+    from tui.screens.credentials import CredentialsScreen
+
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, CredentialsScreen), "the credentials dialog")
+    await finish(pilot)
+
+
+async def scene_help(pilot) -> None:
+    """The help screen over the GoCache panel."""
+    await ready(pilot, "gocache")
+    await pilot.press("f1")
+    from tui.screens.help import HelpScreen
+
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, HelpScreen), "the help screen")
+    await finish(pilot)
+
+
+@dataclass(frozen=True)
+class Shot:
+    name: str  # file name without .svg
+    theme: str
+    run: Callable[[Any], Awaitable[None]]
+    caption: str
+
+
+#: The README's screenshots, in README order.
+SHOTS = (
+    Shot("noosfero-communities-page2", "apiplay", scene_noosfero_page2,
+         "Noosfero: communities, page 2 of a paged list, highlighted JSON"),
+    Shot("gocache-409-explained", "light", scene_gocache_409,
+         "GoCache: a 409 explained (light theme)"),
+    Shot("trackingram-trackers", "dark", scene_trackingram_trackers,
+         "Trackingram: limit/skip paging and the rate meter with the server's own counters (dark theme)"),
+    Shot("trackingram-auth-error", "high-contrast", scene_trackingram_wrong_token,
+         "Trackingram: AUTHENTICATION INCORRECT explained (high-contrast theme)"),
+    Shot("endpoint-filter", "apiplay", scene_endpoint_filter,
+         "Filtering Noosfero's 125 endpoints as you type"),
+    Shot("credentials-dialog", "apiplay", scene_credentials,
+         "The credentials dialog: secrets masked, sandbox accounts that trigger documented errors"),
+)
+
+
+# --------------------------------------------------------------------------------------------------
+# The command
+
+
+def add_parser(subparsers) -> None:
+    p = subparsers.add_parser(
+        "screenshot",
+        help="render the README screenshots (SVG) headless against the sandbox",
+        description="Render the README screenshots headless against the built-in sandbox: each provider, "
+                    "a paged list, explained errors, several themes. Only sandbox demo credentials are used.",
+    )
+    p.add_argument("--out", default="screenshots", metavar="DIR",
+                   help="folder for the SVG files (default: ./screenshots)")
+    p.add_argument("--size", default=f"{SIZE[0]}x{SIZE[1]}", metavar="COLSxROWS",
+                   help=f"terminal size (default: {SIZE[0]}x{SIZE[1]})")
+    p.add_argument("--only", action="append", default=None, metavar="NAME",
+                   help="render only this screenshot (repeatable): " + ", ".join(s.name for s in SHOTS))
+    p.set_defaults(command="screenshot")
+
+
+def _parse_size(text: str) -> tuple[int, int]:
+    try:
+        cols, rows = (int(x) for x in text.lower().split("x"))
+    except ValueError:
+        raise ValueError(f"--size: {text!r} is not COLSxROWS (like 140x42)") from None
+    if not (60 <= cols <= 400 and 20 <= rows <= 200):
+        raise ValueError(f"--size: {text!r} is out of range (columns 60-400, rows 20-200)")
+    return cols, rows
+
+
+def _start_sandbox():
+    from tui.sandbox.server import SandboxServer
+
+    for port in (PREFERRED_PORT, 0):
+        server = SandboxServer(port=port)
+        try:
+            return server, server.start()
+        except OSError:
+            continue
+    raise SceneError("the sandbox could not start on 127.0.0.1")
+
+
+async def render(shot: Shot, size: tuple[int, int] = SIZE, sandbox_url: str | None = None) -> str:
+    """Run one scene on a fresh app and return the SVG."""
+    from tui.app import PlaygroundApp
+
+    app = PlaygroundApp(theme=shot.theme, sandbox_url=sandbox_url)
+    async with app.run_test(size=size) as pilot:
+        await shot.run(pilot)
+        return app.export_screenshot(title=f"apiplay · {shot.caption.split(':')[0]}")
+
+
+def run(args: argparse.Namespace) -> int:
+    import asyncio
+    from pathlib import Path
+
+    try:
+        size = _parse_size(args.size)
+    except ValueError as exc:
+        print(f"apiplay screenshot: {exc}", file=sys.stderr)
+        return 2
+    shots = list(SHOTS)
+    if args.only:
+        known = {s.name: s for s in SHOTS}
+        unknown = [n for n in args.only if n not in known]
+        if unknown:
+            print(f"apiplay screenshot: --only: unknown screenshot {', '.join(unknown)} "
+                  f"(expected one of: {', '.join(known)})", file=sys.stderr)
+            return 2
+        shots = [known[n] for n in args.only]
+    out = Path(args.out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        print(f"apiplay screenshot: --out: cannot create {out} ({exc.strerror or exc})", file=sys.stderr)
+        return 2
+    os.environ["APIPLAY_FREEZE_TIMINGS"] = "1"
+    status = 0
+    for shot in shots:
+        # A fresh sandbox per shot: every picture starts from the same seeded data and empty meters.
+        from tui.core.ratemeter import clear_meters
+
+        clear_meters()
+        try:
+            server, origin = _start_sandbox()
+        except SceneError as exc:
+            print(f"apiplay screenshot: {exc}", file=sys.stderr)
+            return 3
+        try:
+            svg = asyncio.run(render(shot, size, origin))
+        except SceneError as exc:
+            print(f"apiplay screenshot: {shot.name}: {exc}", file=sys.stderr)
+            status = 1
+            continue
+        finally:
+            server.stop()
+        path = out / f"{shot.name}.svg"
+        path.write_text(svg, encoding="utf-8")
+        print(f"{path}  ({shot.caption})")
+    return status
