@@ -249,6 +249,8 @@ class GoCacheApp:
         return _err(500, "Internal server error")
 
     def handle(self, req: Request) -> Response:
+        if req.path.startswith("/\0"):  # /gocache/... outside /gocache/v1
+            return _err(404, "Not found")
         route, args, allowed = self.router.match(req.method, req.path)
         if route is not None and route.template == "/login":
             return route.handler(req)

@@ -240,7 +240,7 @@ class SandboxServer:
         for name, app in (("gocache", self.gocache), ("noosfero", self.noosfero),
                           ("trackingram", self.trackingram)):
             if path == f"/{name}" or path.startswith(f"/{name}/"):
-                return app, "/\0unknown"  # under the provider, but not its API base: its own 404
+                return app, "/\0" + path  # under the provider, not its API base: app.outside()
         return None, path
 
     def answer(self, app: Any, req: Request) -> Response:

@@ -180,6 +180,8 @@ class TrackingramApp:
         return email.strip().lower(), None
 
     def handle(self, req: Request) -> Response:
+        if req.path.startswith("/\0"):  # /trackingram/... outside /trackingram/apiPublic
+            return self._error("GENERIC ERROR", (0, 0), 404)
         route, args, allowed = self.router.match(req.method, req.path)
         email, problem = self._auth(req)
         if problem:
