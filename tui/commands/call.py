@@ -195,7 +195,7 @@ def _report(result, *, pages: int | None = None) -> None:
         _err(line)
     if pages is not None:
         _err(f"{pages} page{'s' if pages != 1 else ''}")
-    elif result.page is not None:
+    elif result.page is not None and result.ok:
         _err(result.page.position)
     if result.meter is not None:
         _err(f"rate: {result.meter.text}")
