@@ -43,14 +43,6 @@ def _open():
     return History.from_settings(settings)
 
 
-def _size(n: int) -> str:
-    if n < 1024:
-        return f"{n} B"
-    if n < 1024 * 1024:
-        return f"{n / 1024:.1f} KB"
-    return f"{n / 1024 / 1024:.1f} MB"
-
-
 def _time(ts: float) -> str:
     import time
 
@@ -66,7 +58,7 @@ def format_table(entries) -> str:
     rows = [("ID", "TIME", "PROVIDER", "TARGET", "METHOD", "STATUS", "MS", "SIZE", "URL")]
     for e in entries:
         rows.append((str(e.id), _time(e.created_at), e.provider_id, e.target, e.method,
-                     e.status_text, f"{e.elapsed_s * 1000:.0f}", _size(e.size), _safe(e.url)))
+                     e.status_text, f"{e.elapsed_s * 1000:.0f}", e.size_text, _safe(e.url)))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
     lines = []
     for r in rows:
@@ -125,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
                 print()
                 print(_safe(entry.request_body.decode("utf-8", "replace")))
             print()
-            print(f"{entry.status_text} · {entry.elapsed_s * 1000:.0f} ms · {_size(entry.size)}"
+            print(f"{entry.status_text} · {entry.elapsed_s * 1000:.0f} ms · {entry.size_text}"
                   + (" (body cut short)" if entry.truncated else ""))
             if entry.error:
                 print(_safe(entry.error))

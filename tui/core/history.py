@@ -109,6 +109,11 @@ class HistoryEntry:
         return self.endpoint_key.split(" ", 1)[1] if " " in self.endpoint_key else self.endpoint_key
 
     @property
+    def size_text(self) -> str:
+        """ "512 B", "1.5 KB", "2.0 MB"."""
+        return human_size(self.size)
+
+    @property
     def status_text(self) -> str:
         if self.status is None:
             return self.error_kind or "error"
@@ -129,6 +134,14 @@ class HistoryEntry:
             data["response_headers"] = [list(h) for h in self.response_headers]
         data["time"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(self.created_at))
         return data
+
+
+def human_size(n: int) -> str:
+    if n < 1024:
+        return f"{n} B"
+    if n < 1024 * 1024:
+        return f"{n / 1024:.1f} KB"
+    return f"{n / 1024 / 1024:.1f} MB"
 
 
 # --------------------------------------------------------------------------------------------------

@@ -36,14 +36,6 @@ from tui.core.history import History, HistoryEntry
 COLUMNS = ("#", "When", "Provider", "Method", "Status", "ms", "Size", "URL")
 
 
-def _size(n: int) -> str:
-    if n < 1024:
-        return f"{n} B"
-    if n < 1024 * 1024:
-        return f"{n / 1024:.1f} KB"
-    return f"{n / 1024 / 1024:.1f} MB"
-
-
 def _when(ts: float) -> str:
     now = time.time()
     if now - ts < 20 * 3600:
@@ -135,7 +127,7 @@ class HistoryScreen(ModalScreen[HistoryEntry | None]):
             table.add_row(
                 Text(str(e.id)), Text(_when(e.created_at)), Text(_plain(e.provider_id)), Text(e.method),
                 Text(_plain(e.status_text)), Text(f"{e.elapsed_s * 1000:.0f}", justify="right"),
-                Text(_size(e.size), justify="right"), Text(_plain(e.url), no_wrap=True, overflow="ellipsis"),
+                Text(e.size_text, justify="right"), Text(_plain(e.url), no_wrap=True, overflow="ellipsis"),
                 key=str(e.id),
             )
         scope = f" for {self.provider}" if self.provider else ""
