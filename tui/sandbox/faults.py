@@ -15,7 +15,7 @@ kinds:
   binary     random bytes as application/octet-stream
   control    JSON whose strings hold terminal escape sequences and Textual markup
   redirect   302 to another host (http://127.0.0.2:PORT/same/path)
-  headers    a normal answer plus one huge (100 kB) header
+  headers    a normal answer plus one huge (256 KiB) header
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ DEFAULT_DELAY_S = 5.0
 DEFAULT_LARGE = 20 * 1024 * 1024
 MAX_LARGE = 512 * 1024 * 1024
 NESTED_DEPTH = 10_000
-HUGE_HEADER = 100_000
+HUGE_HEADER = 256 * 1024
 
 HTML_502 = (
     b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
