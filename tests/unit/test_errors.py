@@ -48,6 +48,11 @@ def test_decode_deep_nesting_falls_back():
     assert depth == 3000 and data == 1
 
 
+def test_decode_sandbox_nesting_10000():
+    data, problem = decode_json(b"[" * 10_000 + b'"bottom"' + b"]" * 10_000)
+    assert problem is None and isinstance(data, list)
+
+
 def test_decode_absurd_nesting_reported():
     data, problem = decode_json(b"[" * 200_000 + b"]" * 200_000)
     assert data is None and "nested too deeply" in problem

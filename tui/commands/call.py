@@ -145,11 +145,20 @@ def _validation_text(exc) -> str:
     return "\n".join(lines)
 
 
-def _print_json(data, stream=None) -> None:
+def _print_json(data, stream=None, raw: bytes | None = None) -> None:
+    """Pretty JSON on `stream`; `raw` (the body as received) when it cannot be re-encoded
+    (deeper than orjson writes)."""
     import orjson
 
     stream = stream or sys.stdout
-    text = orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8")
+    try:
+        text = orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8")
+    except (orjson.JSONEncodeError, RecursionError):
+        if raw is None:
+            raise
+        stream.write(raw.decode("utf-8", "replace").rstrip("\n") + "\n")
+        stream.flush()
+        return
     if stream.isatty():
         try:
             from pygments import highlight
@@ -167,7 +176,7 @@ def _print_body(result) -> None:
     """The decoded JSON, else the raw body (text only; binary only when stdout is not a terminal)."""
     ex = result.exchange
     if result.data is not None:
-        _print_json(result.data)
+        _print_json(result.data, raw=ex.body)
         return
     if not ex.body:
         return
@@ -195,7 +204,7 @@ def _report(result, *, pages: int | None = None) -> None:
         _err(line)
     if pages is not None:
         _err(f"{pages} page{'s' if pages != 1 else ''}")
-    elif result.page is not None and result.ok:
+    elif result.page is not None and result.ok and ex.error is None:
         _err(result.page.position)
     if result.meter is not None:
         _err(f"rate: {result.meter.text}")

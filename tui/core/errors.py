@@ -26,7 +26,7 @@ import orjson
 from tui.core.model import Endpoint, Exchange, Provider
 
 #: The stdlib fallback decodes at most this deep (orjson stops at 1024).
-MAX_FALLBACK_DEPTH = 5000
+MAX_FALLBACK_DEPTH = 50_000
 _recursion_lock = threading.Lock()
 
 
@@ -53,24 +53,39 @@ def _max_depth(text: str) -> int:
 
 
 def _deep_decode(body: bytes) -> tuple[Any, str | None]:
+    """Decode JSON deeper than orjson allows with the stdlib, in a thread with a large stack
+    (so deep recursion cannot overflow the caller's stack) and a raised recursion limit."""
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         return None, "the answer is not valid UTF-8 text"
     depth = _max_depth(text)
+    too_deep = (None, f"the JSON is nested too deeply to decode ({depth} levels)")
     if depth > MAX_FALLBACK_DEPTH:
-        return None, f"the JSON is nested too deeply to decode ({depth} levels)"
-    with _recursion_lock:
-        old = sys.getrecursionlimit()
+        return too_deep
+    out: list[tuple[Any, str | None]] = []
+
+    def work() -> None:
         try:
-            sys.setrecursionlimit(max(old, depth * 2 + 1000))
-            return json.loads(text), None
+            out.append((json.loads(text), None))
         except (RecursionError, MemoryError):
-            return None, f"the JSON is nested too deeply to decode ({depth} levels)"
+            out.append(too_deep)
         except ValueError as exc:
-            return None, f"the answer is not valid JSON ({exc})"
+            out.append((None, f"the answer is not valid JSON ({exc})"))
+
+    with _recursion_lock:
+        old_limit = sys.getrecursionlimit()
+        old_stack = threading.stack_size()
+        try:
+            sys.setrecursionlimit(max(old_limit, depth * 3 + 1000))
+            threading.stack_size(min(1024, 32 + depth // 256) * 2**20)
+            t = threading.Thread(target=work, name="apiplay-deep-json", daemon=True)
+            t.start()
         finally:
-            sys.setrecursionlimit(old)
+            threading.stack_size(old_stack)
+        t.join()
+        sys.setrecursionlimit(old_limit)
+    return out[0] if out else too_deep
 
 
 def decode_json(body: bytes) -> tuple[Any, str | None]:
@@ -129,7 +144,8 @@ class Explanation:
         """Short lines for stderr / a panel: title, message, meanings, field errors, hint."""
         out = [self.title]
         if self.provider_message:
-            out.append(f"{'Provider says' if self.status is not None else 'Detail'}: {self.provider_message}")
+            out.append(f"{'Detail' if self.status is None or self.reason in _NETWORK_HINTS else 'Provider says'}: "
+                       f"{self.provider_message}")
         if self.message_meaning:
             out.append(f"Meaning: {self.message_meaning}")
         if self.meaning and self.meaning != self.message_meaning:
@@ -278,14 +294,15 @@ def explain(
     matched (fullmatch, case-insensitive) against ``errors.messages``. A rate-limit hit is
     recognised from ``rate_limit.hit_status`` + ``hit_pattern`` (group 1 = seconds), or 429.
     """
-    if exchange.status is None:
+    if exchange.status is None or exchange.error:
         kind = exchange.error_kind or "network"
         return Explanation(
-            status=None,
+            status=exchange.status,
             reason=kind,
             title=f"Network error: {kind}" if exchange.error_kind else "Network error",
             provider_message=exchange.error or "no answer arrived",
-            hint=_NETWORK_HINTS.get(kind) or None,
+            hint=("the answer was cut short; try again" if exchange.status is not None
+                  else _NETWORK_HINTS.get(kind) or None),
         )
     status = exchange.status
     spec = provider.errors

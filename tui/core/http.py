@@ -114,6 +114,8 @@ class HttpSession:
         client = self.client_for(prepared.provider_id, url)
         to = self._timeout(timeout)
         response: httpx.Response | None = None
+        chunks: list[bytes] = []
+        size = 0
         try:
             for hop in range(self.max_redirects + 1):
                 req = client.build_request(method, url, headers=headers, content=body, timeout=to)
@@ -145,8 +147,6 @@ class HttpSession:
             ex.status = response.status_code
             ex.reason = response.reason_phrase
             ex.headers = tuple((k, v) for k, v in response.headers.multi_items())
-            chunks: list[bytes] = []
-            size = 0
             kept = 0
             async for chunk in response.aiter_bytes():
                 size += len(chunk)
@@ -157,15 +157,15 @@ class HttpSession:
                 if size > cap:
                     ex.truncated = True
                     break
-            ex.body = b"".join(chunks)
-            ex.size = size
         except asyncio.CancelledError:
             raise
         except httpx.HTTPError as exc:
             ex.error, ex.error_kind = describe_error(exc, url, timeout if timeout is not None else self.timeout)
-            if ex.status is not None and ex.error_kind == "protocol":
-                ex.truncated = True
+            if ex.status is not None:
+                ex.truncated = True  # what arrived is kept, but it is not the whole body
         finally:
+            ex.body = b"".join(chunks)
+            ex.size = size
             if response is not None and not response.is_closed:
                 try:
                     await response.aclose()
