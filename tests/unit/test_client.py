@@ -237,7 +237,124 @@ async def test_per_request_overhead_vs_raw_httpx(noosfero, origin):
         raws.append(await time_raw())
         ours.append(await time_client())
     overhead_ms = (min(ours) - min(raws)) * 1000
-    print(f"overhead {overhead_ms:.3f} ms raw {min(raws)*1000:.3f} ms")
     assert overhead_ms < 1.0, f"overhead {overhead_ms:.2f} ms (raw {min(raws)*1000:.2f} ms)"
+    await raw.aclose()
+    await c.aclose()
+
+
+# ---- against the real sandbox and packs ----------------------------------------------------------------
+
+async def test_trackingram_worked_example(sandbox_url):
+    t = builtin_provider("trackingram")
+    c = open_client(t, "sandbox", sandbox_origin=sandbox_url, credentials=dict(t.auth.sandbox_default))
+    ep = t.endpoint("GET", "/trackerGps")
+    first = await c.send(ep, {"limit": 50, "skip": 0})
+    assert len(first.data["data"]) == 50 and first.data["has_more"] is True and first.page.has_next
+    second = await c.send(ep, {"limit": 50, "skip": 50})
+    assert len(second.data["data"]) == 30 and second.data["has_more"] is False and not second.page.has_next
+    assert second.meter.server_count is not None and second.meter.limit == 120
+    pages = [r async for r in c.iter_pages(ep, {"limit": 50})]
+    assert [len(p.data["data"]) for p in pages] == [50, 30]
+    await c.aclose()
+
+
+async def test_trackingram_flood_wait_blocks_the_meter(make_sandbox):
+    origin = make_sandbox(trackingram_limit=3)
+    t = builtin_provider("trackingram")
+    clear_meters()
+    c = open_client(t, "sandbox", sandbox_origin=origin)
+    ep = t.endpoint("GET", "/trackerGps")
+    results = [await c.send(ep, {"limit": 1}) for _ in range(3)]
+    assert all(r.ok for r in results)
+    hit = await c.send(ep, {"limit": 1})
+    assert hit.status == 400 and hit.explanation.rate_limited and hit.explanation.wait_s > 0
+    assert hit.meter.blocked_for > 0 and hit.meter.text.startswith("blocked: FLOOD_WAIT")
+    with pytest.raises(RateLimited):
+        await c.send(ep, {"limit": 1})
+    await c.aclose()
+
+
+async def test_gocache_block_explained(make_sandbox):
+    origin = make_sandbox(gocache_limit=2)
+    g = builtin_provider("gocache")
+    clear_meters()
+    c = open_client(g, "sandbox", sandbox_origin=origin)
+    ep = g.endpoint("GET", "/domain")
+    for _ in range(2):
+        assert (await c.send(ep, {})).ok
+    hit = await c.send(ep, {})
+    assert hit.status == 403 and hit.explanation.rate_limited
+    assert hit.meter.blocked_for > 0
+    await c.aclose()
+
+
+async def test_sandbox_faults_through_the_client(sandbox_url):
+    n = builtin_provider("noosfero")
+    c = open_client(n, "sandbox", sandbox_origin=sandbox_url)
+    ep = n.endpoint("GET", "/communities")
+    html = await c.send(ep, {}, headers=[("X-Apiplay-Fault", "html")])
+    assert html.status == 502 and html.data is None and "HTML" in html.decode_problem and not html.ok
+    cut = await c.send(ep, {}, headers=[("X-Apiplay-Fault", "truncated")])
+    assert cut.network_error and cut.exchange.truncated and cut.explanation.reason == "protocol"
+    deep = await c.send(ep, {}, headers=[("X-Apiplay-Fault", "nested")])
+    assert deep.ok and deep.decode_problem is None and isinstance(deep.data, list)
+    binary = await c.send(ep, {}, headers=[("X-Apiplay-Fault", "binary")])
+    assert binary.data is None and "not text" in binary.decode_problem
+    c.session.max_body = 1 << 16
+    big = await c.send(ep, {}, headers=[("X-Apiplay-Fault", "large"), ("X-Apiplay-Size", "300000")])
+    assert big.exchange.truncated and len(big.exchange.body) == 1 << 16 and big.exchange.error is None
+    ok = await c.send(ep, {"per_page": 2})
+    assert ok.ok and len(ok.data) == 2  # the session is still usable
+    await c.aclose()
+
+
+async def test_dot_segments_never_reach_another_route(origin, noosfero):
+    from tui.core.model import Endpoint, Param
+
+    c = client_for(noosfero, origin, credentials={"token": TOKEN})
+    ep = Endpoint("GET", "/communities/{id}", params=(Param("id", "path", required=True),))
+    for value, raw in (("..", "%2E%2E"), (".", "%2E"), ("../../login", "..%2F..%2Flogin")):
+        await c.send(ep, {"id": value})
+        assert _Fake.log[-1][1] == f"/api/v1/communities/{raw}"
+    await c.aclose()
+
+
+async def test_all_pages_within_1_2x_of_raw_httpx(sandbox_url):
+    """Walking every page through the client costs at most 1.2x a raw httpx walk."""
+    n = builtin_provider("noosfero")
+    c = open_client(n, "sandbox", sandbox_origin=sandbox_url)
+    ep = n.endpoint("GET", "/communities")
+    await c.login()
+    base = c.base_url + "/communities"
+    headers = {"PRIVATE-TOKEN": c.credentials["token"], "Accept": "application/json"}
+    raw = httpx.AsyncClient()
+
+    async def walk_raw():
+        t = time.perf_counter()
+        page, count = 1, 0
+        while True:
+            r = await raw.get(base, params={"page": page, "per_page": 50}, headers=headers)
+            items = r.json()
+            count += len(items)
+            if "rel=\"next\"" not in r.headers.get("link", ""):
+                return time.perf_counter() - t, count
+            page += 1
+
+    async def walk_client():
+        t = time.perf_counter()
+        count = 0
+        async for r in c.iter_pages(ep, {"per_page": 50}):
+            count += len(r.data)
+        return time.perf_counter() - t, count
+
+    await walk_raw()
+    await walk_client()
+    raws, ours = [], []
+    for _ in range(3):
+        raws.append(await walk_raw())
+        ours.append(await walk_client())
+    assert raws[0][1] == ours[0][1] > 100
+    best_raw, best_ours = min(t for t, _ in raws), min(t for t, _ in ours)
+    assert best_ours <= best_raw * 1.2 + 0.002, f"client {best_ours*1000:.1f} ms vs raw {best_raw*1000:.1f} ms"
     await raw.aclose()
     await c.aclose()
