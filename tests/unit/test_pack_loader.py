@@ -366,3 +366,31 @@ def test_load_pack_bytes_sniffs_json_and_yaml():
     with pytest.raises(PackError) as info:
         load_pack_bytes(b"{not json", source="spec.json")
     assert info.value.problems == [info.value.problems[0]] and "spec.json: not valid JSON" in info.value.problems[0]
+
+
+def test_a_large_spec_with_branching_recursive_refs_loads_quickly():
+    """Every schema refers to four others: a naive $ref expansion explodes; the loader must not."""
+    import time
+
+    n = 40
+    schemas = {f"S{i}": {"type": "object", "properties": {
+        **{f"link{j}": {"$ref": f"#/components/schemas/S{(i + j + 1) % n}"} for j in range(4)},
+        "tags": {"type": "array", "items": {"$ref": f"#/components/schemas/S{(i + 7) % n}"}},
+        "name": {"type": "string"}}} for i in range(n)}
+    paths = {f"/r{i}/{{id}}": {m: {
+        "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+        **({"requestBody": {"content": {"application/json": {"schema": {"$ref": f"#/components/schemas/S{i % n}"}}}}}
+           if m != "get" else {}),
+        "responses": {"200": {"description": "ok", "content": {"application/json": {
+            "schema": {"$ref": f"#/components/schemas/S{i % n}"}}}}}} for m in ("get", "put")} for i in range(150)}
+    doc = {"openapi": "3.0.0", "info": {"title": "Big", "version": "1"}, "paths": paths,
+           "components": {"schemas": schemas}}
+    start = time.perf_counter()
+    p = load_pack_data(doc, builtin=False)
+    assert time.perf_counter() - start < 3.0
+    assert len(p.endpoints) == 300
+    put = p.endpoint("PUT", "/r3/{id}")
+    assert {(q.name, q.type) for q in put.params if q.location == "body"} == {
+        ("link0", "object"), ("link1", "object"), ("link2", "object"), ("link3", "object"), ("tags", "array"),
+        ("name", "string")}
+    assert put.param("tags").items_type == "object"

@@ -229,25 +229,34 @@ def _resolve_refs(doc: Any, probs: _Problems) -> Any:
                 return _MISSING
         return node
 
-    def walk(node: Any, where: str, chain: tuple[str, ...], hops: tuple[str, ...], depth: int) -> Any:
-        # chain: every $ref on the way here; hops: the $refs followed since the last real object.
+    memo: dict[tuple[str, int], Any] = {}
+
+    def walk(node: Any, where: str, hops: tuple[str, ...], depth: int) -> Any:
+        # hops: the $refs followed since the last real object (a repeat there is a cycle of references);
+        # depth: how deeply schemas are nested here. Recursive schemas (a Book has an Author who has
+        # Books) are legal: they are expanded down to _MAX_SCHEMA_DEPTH, which is all apiplay reads.
         if isinstance(node, dict):
             ref = node.get("$ref")
             if isinstance(ref, str):
                 if ref in hops:
                     probs.add(where, f"$ref {ref!r} refers back to itself (a cycle of references)")
                     return {_UNRESOLVED: ref}
-                if ref in chain or depth > _MAX_SCHEMA_DEPTH:
-                    # a recursive schema (a Book has an Author who has Books): legal; stop expanding here
+                if depth > _MAX_SCHEMA_DEPTH:
                     return {}
-                target = lookup(ref, _join(where, "$ref"))
-                if target is _MISSING:
-                    return {_UNRESOLVED: ref}
-                resolved = walk(target, where, chain + (ref,), hops + (ref,), depth)
+                key = (ref, depth)
+                if key in memo:
+                    resolved = memo[key]
+                else:
+                    target = lookup(ref, _join(where, "$ref"))
+                    if target is _MISSING:
+                        resolved = {_UNRESOLVED: ref}
+                    else:
+                        resolved = walk(target, where, hops + (ref,), depth)
+                    memo[key] = resolved
                 siblings = {k: v for k, v in node.items() if k != "$ref"}
                 if siblings and isinstance(resolved, dict):
                     merged = dict(resolved)
-                    merged.update({k: walk(v, _join(where, k), chain, (), depth) for k, v in siblings.items()})
+                    merged.update({k: walk(v, _join(where, k), (), depth) for k, v in siblings.items()})
                     return merged
                 return resolved
             out = {}
@@ -258,20 +267,21 @@ def _resolve_refs(doc: Any, probs: _Problems) -> Any:
                     continue
                 d = depth + 1 if k in ("properties", "items", "additionalProperties", "allOf", "oneOf",
                                        "anyOf") else depth
-                out[k] = walk(v, _join(where, str(k)), chain, (), d)
+                out[k] = walk(v, _join(where, str(k)), (), d)
             return out
         if isinstance(node, list):
-            return [walk(v, _join(where, i), chain, (), depth) for i, v in enumerate(node)]
+            return [walk(v, _join(where, i), (), depth) for i, v in enumerate(node)]
         return node
 
-    return walk(doc, "", (), (), 0)
+    return walk(doc, "", (), 0)
 
 
 _MISSING = object()
 #: Put in place of a $ref that could not be resolved (already reported), so it is not reported twice.
 _UNRESOLVED = "x-apiplay-unresolved-ref"
-#: How deep nested schemas are expanded (apiplay reads a body's properties and an array's items only).
-_MAX_SCHEMA_DEPTH = 6
+#: How deep nested schemas are expanded: a body's properties (1), their items (2), through one allOf /
+#: oneOf level (3). apiplay reads nothing deeper; beyond it a $ref stays an empty schema.
+_MAX_SCHEMA_DEPTH = 3
 
 
 def _has_refs(node: Any) -> bool:
