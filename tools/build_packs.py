@@ -141,7 +141,15 @@ NOOSFERO_MESSAGES = [
     {"pattern": "\\(Invalid request\\) .* not given", "meaning": "A required value was not given.",
      "hint": "Fill in the value the message names."},
     {"pattern": ".* can't be saved.*", "meaning": "The record did not validate and was not saved.", "hint": ""},
-    {"pattern": "Method Not Allowed", "meaning": "This path does not accept this method.", "hint": ""},
+    {"pattern": "(405 )?(Method )?Not Allowed", "meaning": "This path does not accept this method.",
+     "hint": "Check the method; the Allow header lists the ones this path takes."},
+    {"pattern": "A community named .* already exists", "meaning": "A community with this name already exists.",
+     "hint": "Choose another name."},
+    {"pattern": "Activation (token|code) is invalid.*", "meaning": "The activation code is wrong or was used.",
+     "hint": "Use the code from the activation e-mail."},
+    {"pattern": ".* can't be blank", "meaning": "A required value was empty.", "hint": "Fill it in."},
+    {"pattern": "Vote value not allowed", "meaning": "The vote value is not one this environment accepts.",
+     "hint": "Vote 1 or -1."},
 ]
 
 NOOSFERO_DOCS = """\
@@ -315,7 +323,7 @@ def build_noosfero(ref: Json) -> Json:
                 "sandbox": {
                     "default": {"login": "ana", "password": "sandbox"},
                     "accounts": [
-                        {"label": "Environment administrator", "values": {"login": "admin", "password": "sandbox"},
+                        {"label": "Administrator", "values": {"login": "admin", "password": "sandbox"},
                          "note": "environment administrator"},
                         {"label": "Invalid token", "values": {"token": "0000000000000000000000000000dead"},
                          "note": "wrong token -> 401"},

@@ -145,6 +145,17 @@ def test_noosfero_provider_settings(noosfero):
     assert {ep.tag for ep in noosfero.endpoints} <= {t for t, d in noosfero.tags.items() if d}
 
 
+@pytest.mark.parametrize("msg", [
+    "Unauthorized", "404 Not found", "403 Forbidden", "405 Not Allowed", "Couldn't find Article with 'id'=9",
+    'The user "bia" is not activated! Please check your email to activate your user',
+    "email is missing, login is missing", "(Invalid request) report_abuse not given",
+    "A community named 'Rede' already exists", "Activation token is invalid", "Body can't be blank",
+])
+def test_noosfero_error_messages_have_meanings(noosfero, msg):
+    hits = [m for m in noosfero.errors.messages if re.fullmatch(m.pattern, msg, re.IGNORECASE)]
+    assert hits and hits[0].meaning, msg
+
+
 def test_noosfero_user_facing_text_has_no_ruby_references(noosfero):
     rb = re.compile(r"\b[\w/]+\.rb\b")
     for ep in noosfero.endpoints:
