@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import datetime as _dt
+import functools
 import threading
 from typing import Any, Callable
 from urllib.parse import quote, urlencode
@@ -40,6 +41,7 @@ BLOCK_TYPES = ["RawHTMLBlock", "LinkListBlock", "RecentDocumentsBlock", "Communi
                "MainBlock", "LoginBlock"]
 
 
+@functools.lru_cache(maxsize=65536)
 def _t(ts: int | None) -> str | None:
     if ts is None:
         return None
@@ -86,6 +88,9 @@ class NoosferoApp:
         self._seq = {"profile": max(self.db["profiles"]) , "article": max(self.db["articles"]),
                      "comment": max(self.db["comments"]), "task": max(self.db["tasks"]),
                      "scrap": max(self.db["scraps"]), "user": max(self.db["users"])}
+        self._version = 0  # bumped by every write; the lookup index is rebuilt lazily after one
+        self._index: dict[str, Any] | None = None
+        self._index_version = -1
         self.push_tokens: dict[int, list[dict[str, Any]]] = {}
         self.push_settings: dict[int, set[str]] = {}
         self.router = Router()
@@ -130,7 +135,48 @@ class NoosferoApp:
             return forbidden()
         req.user = user  # type: ignore[attr-defined]
         with self.lock:
-            return route.handler(req)
+            try:
+                return route.handler(req)
+            finally:
+                if req.method not in ("GET", "HEAD"):
+                    self._version += 1
+
+    def index(self) -> dict[str, Any]:
+        """Counts and groupings the entities need, rebuilt only after a write."""
+        if self._index is not None and self._index_version == self._version:
+            return self._index
+        from collections import defaultdict
+
+        db = self.db
+        ix: dict[str, Any] = {k: defaultdict(int) for k in (
+            "comments_by_author", "articles_by_author", "follows_by_person", "followers_by_article",
+            "votes_by_person", "comments_count")}
+        ix["comments_of"] = defaultdict(list)
+        ix["children_of"] = defaultdict(list)
+        ix["votes_of"] = defaultdict(list)
+        ix["friends"] = defaultdict(set)
+        ix["replies_of"] = defaultdict(list)
+        for c in db["comments"].values():
+            ix["comments_by_author"][c["author_id"]] += 1
+            ix["comments_count"][c["article_id"]] += 1
+            ix["comments_of"][c["article_id"]].append(c)
+            if c["reply_of_id"]:
+                ix["replies_of"][c["reply_of_id"]].append(c)
+        for a in db["articles"].values():
+            ix["articles_by_author"][a["author_id"]] += 1
+            if a["parent_id"]:
+                ix["children_of"][a["parent_id"]].append(a)
+        for pid, aid in db["follows"]:
+            ix["follows_by_person"][pid] += 1
+            ix["followers_by_article"][aid] += 1
+        for (pid, aid), v in db["votes"].items():
+            ix["votes_by_person"][pid] += 1
+            ix["votes_of"][aid].append(v)
+        for a, b in db["friendships"]:
+            ix["friends"][a].add(b)
+            ix["friends"][b].add(a)
+        self._index, self._index_version = ix, self._version
+        return ix
 
     def outside(self, req: Request) -> Response:
         """Paths under /noosfero but outside /api/v1: the playground page (N8) or a 404."""
@@ -353,14 +399,15 @@ class NoosferoApp:
             u = self.user_of(prof["id"])
             see_all = user is not None and (user["env_admin"] or user["person_id"] == prof["id"])
             out["user"] = {"id": u["id"], "login": u["login"]} if u else None
-            out["vote_count"] = sum(1 for (pid, _), v in self.db["votes"].items() if pid == prof["id"])
+            ix = self.index()
+            out["vote_count"] = ix["votes_by_person"].get(prof["id"], 0)
             for f in ("email", "country", "state", "city"):
                 if see_all or f in prof["public_fields"]:
                     out[f] = prof.get(f)
-            out["comments_count"] = sum(1 for c in self.db["comments"].values() if c["author_id"] == prof["id"])
-            out["following_articles_count"] = sum(1 for (pid, _) in self.db["follows"] if pid == prof["id"])
-            out["articles_count"] = sum(1 for a in self.db["articles"].values() if a["author_id"] == prof["id"])
-            out["friends_count"] = len(self.friends_of(prof["id"]))
+            out["comments_count"] = ix["comments_by_author"].get(prof["id"], 0)
+            out["following_articles_count"] = ix["follows_by_person"].get(prof["id"], 0)
+            out["articles_count"] = ix["articles_by_author"].get(prof["id"], 0)
+            out["friends_count"] = len(ix["friends"].get(prof["id"], ()))
         elif prof["type"] == "Community":
             out["description"] = prof["description"]
             out["members_count"] = len(prof["members"])
@@ -368,14 +415,15 @@ class NoosferoApp:
         return out
 
     def friends_of(self, pid: int) -> list[int]:
-        return sorted({b if a == pid else a for a, b in self.db["friendships"] if pid in (a, b)})
+        return sorted(self.index()["friends"].get(pid, ()))
 
     def article_entity(self, art: dict[str, Any], user: dict[str, Any] | None = None,
                        *, children: bool = True) -> dict[str, Any]:
         prof = self.db["profiles"].get(art["profile_id"])
         author = self.db["profiles"].get(art["author_id"])
-        votes = [v for (pid, aid), v in self.db["votes"].items() if aid == art["id"]]
-        kids = [a for a in self.db["articles"].values() if a["parent_id"] == art["id"]]
+        ix = self.index()
+        votes = ix["votes_of"].get(art["id"], [])
+        kids = ix["children_of"].get(art["id"], [])
         out = {
             "id": art["id"], "body": art["body"], "abstract": art["abstract"],
             "created_at": _t(art["created_at"]), "updated_at": _t(art["updated_at"]),
@@ -390,9 +438,9 @@ class NoosferoApp:
             "position": art["position"], "hits": art["hits"], "start_date": _t(art["start_date"]),
             "end_date": _t(art["end_date"]), "tag_list": list(art["tags"]),
             "children_count": len(kids), "slug": art["slug"], "path": self.article_path(art),
-            "followers_count": sum(1 for (_, aid) in self.db["follows"] if aid == art["id"]),
+            "followers_count": ix["followers_by_article"].get(art["id"], 0),
             "votes_count": len(votes),
-            "comments_count": sum(1 for c in self.db["comments"].values() if c["article_id"] == art["id"]),
+            "comments_count": ix["comments_count"].get(art["id"], 0),
             "archived": art["archived"], "type": art["type"], "published": art["published"],
             "access": art["access"], "accept_comments": art["accept_comments"],
             "mime_type": art["mime_type"], "name": art["name"], "parent_id": art["parent_id"],
@@ -436,7 +484,7 @@ class NoosferoApp:
         if user is not None and (user["person_id"] == com["author_id"]
                                  or (art is not None and self.can_edit_article(user, art))):
             perms = ["allow_destroy"]
-        replies = [c for c in self.db["comments"].values() if c["reply_of_id"] == com["id"]] if depth < 3 else []
+        replies = self.index()["replies_of"].get(com["id"], []) if depth < 3 else []
         return {
             "body": com["body"], "title": com["title"], "id": com["id"],
             "created_at": _t(com["created_at"]),

@@ -15,6 +15,8 @@ from .noosfero import (PNG_1x1, BLOCK_TYPES, NoosferoApp, api_error, body_respon
                        grape_error, model_errors, not_found)
 from .web import Request, Response, as_list, json_response
 
+ARTICLE_TYPES = ("TextArticle", "Blog", "Folder", "Event", "UploadedFile", "Forum", "Gallery",
+                 "RssFeed", "TinyMceArticle", "TextileArticle", "LinkArticle")
 KIND_OF = {"profiles": None, "communities": "Community", "people": "Person", "enterprises": "Enterprise"}
 
 
@@ -212,8 +214,11 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
             return fields
         aid = app.next_id("article")
         title = str(fields["title"])
+        ctype = str(fields.get("type") or P(req).get("content_type") or "TextArticle")
+        if ctype not in ARTICLE_TYPES:
+            return model_errors({"type": ("invalid", f"Type {ctype} is not a valid article type")})
         art = {
-            "id": aid, "type": str(fields.get("type") or "TextArticle"), "title": title, "name": title,
+            "id": aid, "type": ctype, "title": title, "name": title,
             "body": fields.get("body"), "abstract": fields.get("abstract"), "profile_id": prof["id"],
             "author_id": user["person_id"], "parent_id": parent if parent is not None else fields.get("parent_id"),
             "slug": slugify(title) or f"artigo-{aid}", "created_at": BASE_S + aid, "updated_at": BASE_S + aid,
@@ -419,7 +424,7 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
         art = get_article(req)
         if isinstance(art, Response):
             return art
-        items = [c for c in db["comments"].values() if c["article_id"] == art["id"]]
+        items = list(app.index()["comments_of"].get(art["id"], []))
         if str(P(req).get("without_reply", "")).lower() == "true":
             items = [c for c in items if not c["reply_of_id"]]
         items.sort(key=lambda c: (c["created_at"], c["id"]), reverse=True)

@@ -65,6 +65,7 @@ class Request:
         self.url = url  # the full URL the client used, without the query string
         self._body_pairs: list[tuple[str, str]] | None = None
         self._json: Any = _UNSET
+        self._params: dict[str, Any] | None = None
         self.path_args: dict[str, str] = {}
 
     # ---- headers
@@ -113,13 +114,18 @@ class Request:
         return nest(self.body_pairs)
 
     def params(self) -> dict[str, Any]:
-        """Query string + body + path arguments, nested (body wins over query, path wins over both)."""
-        merged = nest(self.query_pairs)
-        body = self.form()
-        if isinstance(body, dict):
-            merged.update(body)
-        merged.update(self.path_args)
-        return merged
+        """Query string + body + path arguments, nested (body wins over query, path wins over both).
+
+        A fresh (shallow) dict each call, so callers may pop from it."""
+        if self._params is None:
+            merged = nest(self.query_pairs)
+            body = self.form()
+            if isinstance(body, dict):
+                merged.update(body)
+            self._params = merged
+        out = dict(self._params)
+        out.update(self.path_args)
+        return out
 
     def query(self, name: str, default: str | None = None) -> str | None:
         for k, v in reversed(self.query_pairs):
@@ -229,6 +235,7 @@ class Router:
     def __init__(self) -> None:
         self.routes: list[Route] = []
         self._keys: set[str] = set()
+        self._by_first: dict[str, list[Route]] | None = None
 
     def add(self, method: str, template: str, handler: Handler) -> None:
         key = f"{method.upper()} {template.rstrip('/') or '/'}"
@@ -243,6 +250,7 @@ class Router:
         self.routes.append(Route(method.upper(), template, handler, re.compile(rf"^{rx}/?$"), literal))
         # Most literal characters first, so /articles/voted_by_me wins over /articles/{id}.
         self.routes.sort(key=lambda r: -r.literal)
+        self._by_first = None
 
     def has(self, method: str, template: str) -> bool:
         return f"{method.upper()} {template.rstrip('/') or '/'}" in self._keys
@@ -260,7 +268,19 @@ class Router:
 
         allowed: list[str] = []
         method = method.upper()
-        for r in self.routes:
+        if self._by_first is None:  # routes bucketed by their first path segment
+            buckets: dict[str, list[Route]] = {}
+            wild = [r for r in self.routes if r.template.split("/")[1:2] == [] or r.template.split("/")[1].startswith("{")]
+            for r in self.routes:
+                first = r.template.split("/")[1] if r.template.count("/") else ""
+                if not first.startswith("{"):
+                    buckets.setdefault(first, [])
+            for key in buckets:
+                buckets[key] = [r for r in self.routes if r in wild or r.template.split("/")[1] == key]
+            buckets["\0"] = wild
+            self._by_first = buckets
+        first = path.split("/")[1] if path.count("/") else ""
+        for r in self._by_first.get(first, self._by_first["\0"]):
             m = r.regex.match(path)
             if not m:
                 continue
