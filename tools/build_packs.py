@@ -393,8 +393,16 @@ GOCACHE_STATUSES = {
 GOCACHE_BLOCK_PATTERN = r".*blocked for (\d+) s.*"
 
 GOCACHE_MESSAGES = [
-    {"pattern": "Parameter .* is required", "meaning": "A required parameter was not sent.",
+    {"pattern": "Parameter .* is required.*", "meaning": "A required parameter was not sent.",
      "hint": "Fill in the parameter the message names."},
+    {"pattern": "Parameter .* is invalid.*", "meaning": "A parameter's value is not accepted.",
+     "hint": "The message says what is expected."},
+    {"pattern": ".* not found|not found|no .* for this domain|.* is not enabled.*",
+     "meaning": "The item does not exist.", "hint": "Check the domain or id in the path."},
+    {"pattern": ".* already exists|.* is already enabled.*", "meaning": "The item already exists.",
+     "hint": "Change the existing item instead of creating it again."},
+    {"pattern": "Invalid email or password", "meaning": "The account e-mail or password is wrong.",
+     "hint": "Check them; POST /login needs no GoCache-Token."},
     {"pattern": GOCACHE_BLOCK_PATTERN,
      "meaning": "More than 100 requests in a minute: GoCache blocks the token for a while.",
      "hint": "Wait the number of seconds given, then send fewer requests."},
@@ -634,7 +642,10 @@ def build_gocache(ref: Json) -> Json:
 
 TRACKINGRAM_STATUSES = {
     "200": "Success: the answer is the envelope {object, data, has_more, count_api, reset_count_api}.",
-    "400": "Every error is a 400; the message says which (see the error messages).",
+    "400": "Every documented error is a 400; the message says which (see the error messages).",
+    "404": "No such path or tracker (not documented by Trackingram; the sandbox answers GENERIC ERROR).",
+    "405": "Method not allowed (not documented by Trackingram).",
+    "5XX": "Server error (not documented by Trackingram).",
 }
 
 TRACKINGRAM_MESSAGES = [
@@ -717,6 +728,7 @@ def build_trackingram(ref: Json) -> Json:
         op["responses"] = {
             "200": response_obj(TRACKINGRAM_STATUSES["200"], e.get("example_response")),
             "400": response_obj(TRACKINGRAM_STATUSES["400"]),
+            "404": response_obj(TRACKINGRAM_STATUSES["404"]),
         }
         names = {p["name"] for p in e["params"]}
         xa: Json = {"auth": "required", "evidence": e["confidence"], "success_status": 200,

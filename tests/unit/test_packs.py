@@ -283,7 +283,10 @@ def test_gocache_provider_settings(gocache):
     for msg in ("Token not specified: send it in the GoCache-Token header",
                 "Invalid token: it has no access to this resource",
                 "This token is read-only: it has no access to change resources",
-                "Parameter email is required", msg):
+                "Parameter email is required", msg, "Parameter rules is required: send a JSON array of rules",
+                "Parameter ttl is invalid: expected seconds", "Domain example.com not found", "Record not found",
+                "Rule already exists", "DNSSEC is already enabled for this domain", "Invalid email or password",
+                "No custom certificate for this domain"):
         assert any(re.fullmatch(m.pattern, msg, re.I) for m in gocache.errors.messages), msg
     for code in ("200", "202", "400", "401", "403", "404", "409", "428"):
         assert gocache.errors.statuses.get(code), code
