@@ -559,8 +559,6 @@ def build_gocache(ref: Json) -> Json:
                     body_schema["required"] = required
             op["requestBody"] = {"required": bool(required), "content": {ctype: {"schema": body_schema}}}
             xa["body_encoding"] = enc
-        elif e.get("request_content_type") == "application/json":
-            xa["body_encoding"] = "json"
         ok = str(e.get("success_status") or 200)
         example = e.get("example_response")
         responses: Json = {ok: response_obj(
@@ -575,6 +573,8 @@ def build_gocache(ref: Json) -> Json:
         notes = []
         if e.get("notes"):
             notes.append(e["notes"])
+        if not props and e.get("request_content_type"):
+            notes.append(f"Clients send {e['request_content_type']}, but the reference lists no body fields.")
         notes.append(f"Evidence: {e['evidence']}")
         xa["notes"] = " ".join(notes)
         if method == "GET" and path == "/history/":

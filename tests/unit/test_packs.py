@@ -370,6 +370,8 @@ def test_pack_basics(pid):
         assert placeholders == {q.name for q in ep.path_params}, ep.key
         if any(q.location == "body" for q in ep.params):
             assert ep.body_encoding in ("form", "json", "raw"), ep.key
+        else:
+            assert ep.body_encoding is None, ep.key
 
 
 def _load_generator():
