@@ -394,3 +394,16 @@ def test_a_large_spec_with_branching_recursive_refs_loads_quickly():
         ("link0", "object"), ("link1", "object"), ("link2", "object"), ("link3", "object"), ("tags", "array"),
         ("name", "string")}
     assert put.param("tags").items_type == "object"
+
+
+def test_a_body_field_named_like_a_parameter():
+    op = {"parameters": [{"name": "id", "in": "query", "schema": {"type": "integer"}}],
+          "requestBody": {"content": {"application/json": {"schema": {
+              "type": "object", "properties": {"id": {"type": "string"}, "note": {"type": "string"}}}}}},
+          "responses": {"200": {"description": "ok"}}}
+    doc = {"openapi": "3.0.0", "info": {"title": "Clash", "version": "1"}, "paths": {"/x": {"post": op}}}
+    plain = load_pack_data(doc, builtin=False)  # a third-party file still loads; the parameter wins
+    assert [(q.name, q.location) for q in plain.endpoints[0].params] == [("id", "query"), ("note", "body")]
+    doc["x-apiplay"] = {"id": "clash"}
+    probs = _problems(doc, source="clash.json")
+    assert probs == ["clash.json: paths./x.post.requestBody: body field 'id' has the same name as a parameter"]

@@ -840,9 +840,11 @@ def _endpoint(method: str, path: str, op: Any, path_params: list, ctx: dict, r: 
         bparams, body_encoding = _body_params(op.get("requestBody"), _join(where, "requestBody"), r)
         names = {p.name for p in params if p.location != "header"}
         for bp in bparams:
-            if bp.name in names:
+            if bp.name not in names:
+                params.append(bp)
+            elif ctx["strict"]:
                 r.p.add(_join(where, "requestBody"), f"body field {bp.name!r} has the same name as a parameter")
-        params.extend(bparams)
+            # a plain OpenAPI file: the parameter wins (values are given by name), the body field is left out
     enc = r.choice(x, "body_encoding", xw, BODY_ENCODINGS, None)
     if enc:
         body_encoding = enc
@@ -1047,7 +1049,7 @@ def load_pack_data(data: Any, *, source: str = "", builtin: bool = True) -> Prov
     if security is not None and not isinstance(security, list):
         probs.add("security", f"expected a list, got {_fmt(security)}")
         security = None
-    ctx = {"paging": default_paging, "security": security, "has_auth": bool(auth.placements)}
+    ctx = {"paging": default_paging, "security": security, "has_auth": bool(auth.placements), "strict": has_x}
     paths = r.dict(data.get("paths"), "paths", required=True)
     endpoints: list[Endpoint] = []
     seen_keys: dict[str, str] = {}
