@@ -114,31 +114,64 @@ def test_prepare_never_raises_on_odd_inputs():
         list(doc.lines(0, 5))
 
 
-def test_large_array_is_pretty_printed_in_pieces_and_matches_a_full_pretty_print(monkeypatch):
+@pytest.fixture
+def small_chunks(monkeypatch):
+    """Make the chunked (progressive) path apply to small bodies."""
     monkeypatch.setattr(jsonview, "CHUNKED_LIMIT", 50_000)
     monkeypatch.setattr(jsonview, "CHUNK_BYTES", 5_000)
     monkeypatch.setattr(jsonview, "KEEP_DATA_LIMIT", 50_000)
-    pieces = []
-    real = jsonview._pretty_chunked
-    monkeypatch.setattr(jsonview, "_pretty_chunked", lambda body: pieces.append(1) or real(body))
+
+
+def test_large_array_is_pretty_printed_in_pieces_and_matches_a_full_pretty_print(small_chunks):
     # strings holding "},{" put candidate split points inside strings: each must be rejected
     items = [{"id": i, "name": f"n{i}", "tricky": "},{" * (i % 3), "nested": [{"a": i}]} for i in range(6000)]
     body = orjson.dumps(items)
-    doc = prepare(body)
-    assert pieces, "the chunked path was not taken"
+    doc = prepare(body, progressive=False)
+    assert doc.complete and len(doc._pieces) > 10, "the chunked path was not taken"
     assert doc.is_json and not doc.has_data  # the parsed value is not kept for large bodies
     expected = orjson.dumps(items, option=orjson.OPT_INDENT_2).decode()
     assert doc.text() == expected
-    assert doc.line_count == expected.count("\n") + 1
+    assert doc.line_count == doc.json_lines == expected.count("\n") + 1
+    assert doc.max_width == max(len(line) for line in expected.split("\n"))
     assert doc.data == items  # parsed on demand
 
 
+def test_progressive_prepare_returns_early_and_completes_in_the_background(small_chunks):
+    items = [{"id": i, "name": f"item {i}"} for i in range(20000)]
+    body = orjson.dumps(items)
+    doc = prepare(body)
+    assert doc.line_count > 0 and doc.line(0) == "["
+    assert doc.wait(30)
+    assert doc.complete and doc.width_known
+    assert doc.text() == orjson.dumps(items, option=orjson.OPT_INDENT_2).decode()
+    assert list(search(doc, "item 19999")) == [(doc.line_count - 3, 13)]
+
+
+def test_an_invalid_element_late_in_a_large_array_leaves_the_rest_as_text(small_chunks):
+    good = orjson.dumps([{"id": i, "name": f"item {i}"} for i in range(5000)])
+    body = good[:-1] + b',{"id": oops}]'
+    doc = prepare(body, progressive=False)
+    assert doc.line(0) == "[" and doc.json_lines > 100
+    assert doc.json_lines < doc.line_count
+    assert "Not valid JSON after line" in doc.problem
+    assert doc.line(doc.json_lines).startswith("\u26a0 not valid JSON from here on")
+    assert "oops" in "".join(doc.lines(doc.json_lines))
+    assert doc.data is None
+
+
+def test_nan_inside_a_large_array_is_still_formatted(small_chunks):
+    body = orjson.dumps([{"id": i} for i in range(6000)])[:-1] + b',{"v": NaN}]'
+    doc = prepare(body, progressive=False)
+    assert doc.json_lines == doc.line_count and doc.problem is None
+    assert doc.line(doc.line_count - 3) == '    "v": NaN'
+
+
 def test_large_document_width_is_computed_on_demand():
-    body = orjson.dumps([{"id": i, "v": "x" * (i % 50)} for i in range(100000)])
+    body = orjson.dumps({"items": [{"id": i, "v": "x" * (i % 50)} for i in range(100000)]})
     doc = prepare(body)
     assert not doc.width_known
     estimate = doc.estimated_width()
-    assert doc.max_width == len('    "v": "' + "x" * 49 + '"')
+    assert doc.max_width == len('      "v": "' + "x" * 49 + '"')
     assert estimate <= doc.max_width
 
 
@@ -232,7 +265,7 @@ def test_search_non_ascii_case_insensitive():
 
 def test_search_in_a_large_document_from_a_line():
     body = orjson.dumps([{"id": i, "name": f"item {i}"} for i in range(200000)])
-    doc = prepare(body)
+    doc = prepare(body)  # progressive: the search waits for the lines still being prepared
     matches = list(search(doc, "item 19999", start_line=100))
     assert [doc.line(line)[col : col + 10] for line, col in matches] == ["item 19999"] * len(matches)
     assert len(matches) == 1 + 10  # item 19999 and item 199990..199999

@@ -46,8 +46,9 @@ TOKEN_KINDS = ("key", "string", "number", "literal", "punct", "space", "text")
 
 #: Bodies up to this size keep their parsed value in ``Document.data``; larger ones parse on demand.
 KEEP_DATA_LIMIT = 2_000_000
-#: Pretty-print a top-level array in pieces of about this many input bytes (bounded memory).
-CHUNK_BYTES = 1 << 20
+#: Pretty-print a top-level array in pieces of about this many input bytes (bounded memory; each
+#: piece holds the GIL for a few ms only, so the UI stays responsive while a large body is prepared).
+CHUNK_BYTES = 1 << 18
 #: Bodies above this size are pretty-printed chunk-wise when their top level is an array.
 CHUNKED_LIMIT = 4 << 20
 #: Bytes of a hex dump line.
@@ -104,93 +105,55 @@ def inert_text(text: str) -> str:
 # The document
 
 
-_BLOCK = 1 << 16  # bytes of pretty text per line-index block
+_BLOCK = 1 << 16  # bytes of text per line-index block
 _NEWLINE = re.compile(b"\n")
-#: Documents whose text is at most this many bytes get their exact width in prepare; larger ones
-#: compute it on first access of `max_width` (use `width_known` / `estimated_width` to avoid waiting).
-EAGER_WIDTH_LIMIT = 2_000_000
+#: Pieces of text up to this size get their exact width when made; larger ones on first use.
+EAGER_WIDTH_LIMIT = 4_000_000
 
 
-class Document:
-    """Lines of a prepared body: immutable, decoded one line at a time.
+def _cells(text: str) -> int:
+    """Terminal cells of a line (wide East Asian characters take 2, combining marks 0)."""
+    if text.isascii():
+        return len(text)
+    from unicodedata import combining, east_asian_width
 
-    The line index is two-level: the number of newlines before each 64 KiB block of the text (made
-    with ``bytes.count``, a few ms for 30 MB), and the newline positions inside a block, computed
-    when a line of that block is first asked for and kept in a small cache.
+    return sum(0 if combining(ch) else 2 if east_asian_width(ch) in "WF" else 1 for ch in text)
 
-    Attributes:
-        line_count: number of lines.
-        is_json: the body was JSON and is shown pretty-printed.
-        kind: "json", "text", "hex" or "empty".
-        problem: a plain-English note when the body is not shown as pretty JSON (or is cut), else None.
-        size: the body's size in bytes.
-    """
 
-    __slots__ = (
-        "_buf", "_nl_before", "_nl_total", "_blocks", "line_count", "_max_width", "is_json", "kind",
-        "problem", "size", "content_type", "_data", "_lock", "_source",
-    )
+class _Piece:
+    """Immutable text holding whole lines (no trailing newline), with a two-level line index:
+    the newlines before each 64 KiB block (``bytes.count``: a few ms for 30 MB) and, made on first
+    use and cached, the newline positions inside one block."""
 
-    def __init__(
-        self,
-        buf: bytes | bytearray,
-        *,
-        kind: str,
-        is_json: bool = False,
-        problem: str | None = None,
-        size: int = 0,
-        content_type: str | None = None,
-        data: Any = _MISSING,
-        source: bytes | None = None,
-        max_width: int | None = None,
-    ) -> None:
-        self._buf = buf
-        self.kind = kind
-        self.is_json = is_json
-        self.problem = problem
-        self.size = size
-        self.content_type = content_type
-        self._data = data
-        self._lock = threading.Lock()
-        self._source = source
-        self._blocks: dict[int, array] = {}
-        n = len(buf)
+    __slots__ = ("buf", "line_count", "_nl_before", "_nl_total", "_blocks", "width", "json")
+
+    def __init__(self, buf: bytes, *, json: bool = True, width: int | None = None) -> None:
+        self.buf = buf
+        self.json = json
         counts = array("I", [0])
         total = 0
         count = buf.count
-        for start in range(0, n, _BLOCK):
+        for start in range(0, len(buf), _BLOCK):
             total += count(b"\n", start, start + _BLOCK)
             counts.append(total)
         self._nl_before = counts
         self._nl_total = total
-        self.line_count = total + 1 if n or kind != "empty" else 0
-        if kind == "empty":
-            self.line_count = 0
-        self._max_width = max_width
-        if max_width is None and n <= EAGER_WIDTH_LIMIT:
-            self._max_width = self._compute_width()
-
-    def __repr__(self) -> str:
-        return (
-            f"<Document {self.kind} lines={self.line_count} size={self.size}"
-            f"{' problem=' + repr(self.problem) if self.problem else ''}>"
-        )
-
-    def __len__(self) -> int:
-        return self.line_count
-
-    # the line index ---------------------------------------------------------------------------------
+        self.line_count = total + 1
+        self._blocks: dict[int, array] = {}
+        self.width = width
+        if width is None and len(buf) <= EAGER_WIDTH_LIMIT:
+            self.width = self.compute_width()
 
     def _block(self, k: int) -> array:
         positions = self._blocks.get(k)
         if positions is None:
             start = k * _BLOCK
-            positions = array("Q" if len(self._buf) > 0xFFFF_FFF0 else "I",
-                              [m.start() for m in _NEWLINE.finditer(self._buf, start, start + _BLOCK)])
-            if len(self._blocks) >= 256:
+            positions = array("Q" if len(self.buf) > 0xFFFF_FFF0 else "I",
+                              [m.start() for m in _NEWLINE.finditer(self.buf, start, start + _BLOCK)])
+            if len(self._blocks) >= 64:
                 try:
                     self._blocks.pop(next(iter(self._blocks)))
-                except (StopIteration, KeyError):  # another thread got there first
+                except (StopIteration, KeyError, RuntimeError):  # another thread got there first
                     pass
             self._blocks[k] = positions
         return positions
@@ -200,81 +163,189 @@ class Document:
         k = bisect.bisect_left(self._nl_before, number) - 1
         return self._block(k)[number - self._nl_before[k] - 1]
 
-    def _span(self, index: int) -> tuple[int, int]:
+    def span(self, index: int) -> tuple[int, int]:
         start = 0 if index == 0 else self._newline(index) + 1
-        end = self._newline(index + 1) if index < self._nl_total else len(self._buf)
+        end = self._newline(index + 1) if index < self._nl_total else len(self.buf)
         return start, end
 
+    def line(self, index: int) -> str:
+        start, end = self.span(index)
+        return self.buf[start:end].decode("utf-8", "replace")
+
     def line_of_offset(self, offset: int) -> int:
-        """The line holding byte `offset` of the text."""
         k = min(offset // _BLOCK, len(self._nl_before) - 2) if len(self._nl_before) > 1 else 0
         if k < 0:
             return 0
         return self._nl_before[k] + bisect.bisect_left(self._block(k), offset)
 
-    def line_start(self, index: int) -> int:
-        return self._span(index)[0]
-
-    # lines ----------------------------------------------------------------------------------------
-
-    def line(self, index: int) -> str:
-        """Line `index` (0-based) as text; "" outside the document."""
-        if not 0 <= index < self.line_count:
-            return ""
-        start, end = self._span(index)
-        return self._buf[start:end].decode("utf-8", "replace")
-
-    def lines(self, start: int = 0, stop: int | None = None) -> Iterator[str]:
-        stop = self.line_count if stop is None else min(stop, self.line_count)
-        for index in range(max(0, start), stop):
-            yield self.line(index)
-
-    def text(self) -> str:
-        """The whole document as one string (for copying or saving)."""
-        return "\n".join(self.lines())
-
-    @property
-    def nbytes(self) -> int:
-        """Approximate memory held by the document (text plus line index)."""
-        return len(self._buf) + 4 * len(self._nl_before)
-
-    # width ------------------------------------------------------------------------------------------
-
-    @property
-    def width_known(self) -> bool:
-        return self._max_width is not None
-
-    @property
-    def max_width(self) -> int:
-        """Cells of the widest line (exact for small documents, an upper bound for large non-ASCII
-        ones). Large documents compute it on first access (about 5 ms per MB): use a worker."""
-        if self._max_width is None:
-            with self._lock:
-                if self._max_width is None:
-                    self._max_width = self._compute_width()
-        return self._max_width
-
-    def estimated_width(self, lines: int = 2000) -> int:
-        """The known width, or the widest of the first `lines` lines (cheap)."""
-        if self._max_width is not None:
-            return self._max_width
-        return max((len(line) for line in self.lines(0, lines)), default=0)
-
-    def _compute_width(self) -> int:
-        buf = self._buf
+    def compute_width(self) -> int:
+        buf = self.buf
         n = len(buf)
         best = 0
         start = 0
         step = 1 << 20
-        while start < n:
+        while start <= n:
             end = buf.find(b"\n", start + step)
             if end < 0:
                 end = n
             best = max(best, max(map(len, buf[start:end].split(b"\n"))))
             start = end + 1
         if best and not buf.isascii() and n <= EAGER_WIDTH_LIMIT:
-            best = _exact_width(self)
+            best = max(_cells(line) for line in buf.decode("utf-8", "replace").split("\n"))
         return best
+
+
+class Document:
+    """Lines of a prepared body: decoded one line at a time, safe to read from any thread.
+
+    A document is a sequence of immutable pieces of text. A large JSON array is prepared
+    progressively: :func:`prepare` returns once the first piece is ready and a background thread
+    appends the rest (``complete`` turns True and ``wait()`` returns when it is done); readers see
+    ``line_count`` grow. Lines of a finished JSON document re-parse to the body's value.
+
+    Attributes:
+        line_count: number of lines available now.
+        json_lines: the first `json_lines` lines are pretty JSON (the rest, if any, is text shown
+            after a part that is not valid JSON).
+        is_json: the body is shown as pretty JSON (from the first line).
+        kind: "json", "text", "hex" or "empty".
+        problem: a plain-English note when the body is not shown as pretty JSON (or is cut), else None.
+        size: the body's size in bytes.
+    """
+
+    __slots__ = (
+        "_pieces", "_starts", "line_count", "json_lines", "is_json", "kind", "problem", "size",
+        "content_type", "_data", "_lock", "_source", "_done", "_width",
+    )
+
+    def __init__(
+        self,
+        buf: bytes | None = None,
+        *,
+        kind: str,
+        is_json: bool = False,
+        problem: str | None = None,
+        size: int = 0,
+        content_type: str | None = None,
+        data: Any = _MISSING,
+        source: bytes | None = None,
+        max_width: int | None = None,
+        complete: bool = True,
+    ) -> None:
+        self.kind = kind
+        self.is_json = is_json
+        self.problem = problem
+        self.size = size
+        self.content_type = content_type
+        self._data = data
+        self._lock = threading.Lock()
+        self._source = source
+        self._pieces: list[_Piece] = []
+        self._starts: list[int] = []
+        self.line_count = 0
+        self.json_lines = 0
+        self._width = max_width
+        self._done = threading.Event()
+        if buf is not None and kind != "empty":
+            self._append(_Piece(bytes(buf), json=is_json, width=max_width))
+        if complete:
+            self._done.set()
+
+    def __repr__(self) -> str:
+        state = "" if self.complete else " (preparing)"
+        return (
+            f"<Document {self.kind} lines={self.line_count}{state} size={self.size}"
+            f"{' problem=' + repr(self.problem) if self.problem else ''}>"
+        )
+
+    def __len__(self) -> int:
+        return self.line_count
+
+    # growing --------------------------------------------------------------------------------------
+
+    def _append(self, piece: _Piece) -> None:
+        """Add a piece (only the thread preparing the document calls this)."""
+        first = self.line_count
+        self._pieces.append(piece)
+        self._starts.append(first)
+        if piece.json and self.json_lines == first:
+            self.json_lines = first + piece.line_count
+        self.line_count = first + piece.line_count
+
+    def _finish(self) -> None:
+        self._done.set()
+
+    @property
+    def complete(self) -> bool:
+        """True once every line is there (always, except while a large body is still prepared)."""
+        return self._done.is_set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the document is complete; False on timeout."""
+        return self._done.wait(timeout)
+
+    # lines ----------------------------------------------------------------------------------------
+
+    def _locate(self, index: int) -> tuple[_Piece, int]:
+        k = bisect.bisect_right(self._starts, index) - 1
+        return self._pieces[k], index - self._starts[k]
+
+    def line(self, index: int) -> str:
+        """Line `index` (0-based) as text; "" outside the document."""
+        if not 0 <= index < self.line_count:
+            return ""
+        piece, local = self._locate(index)
+        return piece.line(local)
+
+    def lines(self, start: int = 0, stop: int | None = None) -> Iterator[str]:
+        stop = self.line_count if stop is None else min(stop, self.line_count)
+        for index in range(max(0, start), stop):
+            yield self.line(index)
+
+    def is_json_line(self, index: int) -> bool:
+        return index < self.json_lines
+
+    def text(self) -> str:
+        """The whole document as one string (waits for completion; for copying or saving)."""
+        self.wait()
+        return "\n".join(self.lines())
+
+    @property
+    def nbytes(self) -> int:
+        """Approximate memory held by the document (text plus line index)."""
+        return sum(len(p.buf) + 4 * len(p._nl_before) for p in self._pieces)
+
+    # width ------------------------------------------------------------------------------------------
+
+    @property
+    def width_known(self) -> bool:
+        """True when `max_width` is known without work (complete, every piece measured)."""
+        return self._width is not None or (
+            self.complete and all(p.width is not None for p in list(self._pieces)))
+
+    @property
+    def max_width(self) -> int:
+        """Cells of the widest line available now (exact for small documents, an upper bound for
+        large non-ASCII ones). May measure a large piece first (about 5 ms per MB): use a worker."""
+        if self._width is not None:
+            return self._width
+        best = 0
+        for piece in list(self._pieces):
+            if piece.width is None:
+                with self._lock:
+                    if piece.width is None:
+                        piece.width = piece.compute_width()
+            best = max(best, piece.width)
+        if self.complete:
+            self._width = best
+        return best
+
+    def estimated_width(self, lines: int = 2000) -> int:
+        """The known width, or the widest of the lines measured so far and the first `lines`."""
+        if self.width_known:
+            return self.max_width
+        known = max((p.width for p in list(self._pieces) if p.width is not None), default=0)
+        return max(known, max((len(line) for line in self.lines(0, lines)), default=0))
 
     # the parsed value -------------------------------------------------------------------------------
 
@@ -290,8 +361,10 @@ class Document:
         with self._lock:
             if self._data is _MISSING:
                 value = None
-                if self.is_json:
-                    ok, value = _parse(bytes(self._source if self._source is not None else self._buf))
+                if self.is_json and self.json_lines == self.line_count or self._source is not None:
+                    source = self._source if self._source is not None else b"\n".join(
+                        p.buf for p in self._pieces)
+                    ok, value = _parse(source)
                     if not ok:
                         value = None
                 self._data = value
@@ -301,18 +374,6 @@ class Document:
     def has_data(self) -> bool:
         """True when `data` is ready without parsing."""
         return self._data is not _MISSING
-
-
-def _exact_width(doc: Document) -> int:
-    """Cells of the widest line of a (small) non-ASCII document (wide East Asian chars are 2)."""
-    from unicodedata import east_asian_width, combining
-
-    def cells(text: str) -> int:
-        if text.isascii():
-            return len(text)
-        return sum(0 if combining(ch) else 2 if east_asian_width(ch) in "WF" else 1 for ch in text)
-
-    return max((cells(line) for line in doc.lines()), default=0)
 
 
 def _from_text(
@@ -380,24 +441,33 @@ def _dumps(value: Any, stdlib: bool = False) -> bytes | None:
 _SPLIT_OBJECTS = re.compile(rb"\}\s*,\s*\{")
 
 
-def _pretty_chunked(body: bytes) -> bytearray | None:
-    """Pretty-print a large top-level array of objects piece by piece (bounded memory).
+class _Chunker:
+    """Pretty-prints a large top-level array of objects piece by piece (bounded memory).
 
     Each piece ends at a candidate boundary ``},{`` and is checked by parsing it: lexing from a true
     element boundary to a split point inside a string can never yield valid JSON, so every piece
-    that parses ends at a true top-level boundary. Returns None when the shape does not fit.
+    that parses ends at a true top-level boundary.
     """
-    view = body.lstrip()
-    if not view.startswith(b"["):
-        return None
-    lead = len(body) - len(view)
-    pos = lead + 1
-    end = len(body.rstrip())
-    out = bytearray(b"[\n")
-    first = True
-    tries = 0
-    while pos < end:
+
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+        view = body.lstrip()
+        self.ok = view.startswith(b"[")
+        self.pos = len(body) - len(view) + 1
+        self.end = len(body.rstrip())
+        self.first = True
+        self.failure: str | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.pos >= self.end
+
+    def next_piece(self) -> bytes | None:
+        """The next piece of pretty text (lines without a trailing newline), or None when the
+        rest is not a valid continuation (then `failure` says why)."""
+        body, pos, end = self.body, self.pos, self.end
         m = _SPLIT_OBJECTS.search(body, pos + CHUNK_BYTES, end) if end - pos > CHUNK_BYTES * 1.5 else None
+        tries = 0
         while True:
             if m is None:
                 piece = b"[" + body[pos:end]
@@ -405,36 +475,79 @@ def _pretty_chunked(body: bytes) -> bytearray | None:
             else:
                 piece = b"[" + body[pos : m.start() + 1] + b"]"
                 cut = m.end() - 1  # the "{" that starts the next piece
-            try:
-                value = orjson.loads(piece)
-            except orjson.JSONDecodeError:
-                if m is None:
-                    return None
-                tries += 1
-                if tries > 8:
-                    return None
-                m = _SPLIT_OBJECTS.search(body, m.end(), end)
-                continue
-            break
+            ok, value, parser = _parse_with(piece)
+            if ok:
+                break
+            if m is None or tries >= 8:
+                self.failure = _short_reason(value)
+                return None
+            tries += 1
+            m = _SPLIT_OBJECTS.search(body, m.end(), end)
         del piece
         if not isinstance(value, list):
+            self.failure = "unexpected value"
             return None
+        first, last = self.first, m is None
+        self.first = False
+        self.pos = cut
         if not value:
-            if first and m is None:
-                return bytearray(b"[]")
-            return None
-        try:
-            pretty = orjson.dumps(value, option=orjson.OPT_INDENT_2)
-        except (TypeError, orjson.JSONEncodeError):
-            return None
+            return b"[]" if first and last else b"]"
+        pretty = _dumps(value, stdlib=parser == "json")
         del value
-        if not first:
-            out += b",\n"
-        out += memoryview(pretty)[2:-2]
-        first = False
-        pos = cut
-    out += b"\n]"
-    return out
+        if pretty is None or not pretty.startswith(b"[\n") or not pretty.endswith(b"\n]"):
+            self.failure = "could not be formatted"
+            return None
+        inner = memoryview(pretty)[2:-2]
+        out = (b"[\n" if first else b"") + inner + (b"\n]" if last else b",")
+        return _escape_unsafe_json(out)
+
+
+def _continue_chunks(doc: Document, chunker: _Chunker) -> None:
+    """Append the remaining pieces of a progressive document (runs in a daemon thread)."""
+    try:
+        while not chunker.done:
+            piece = chunker.next_piece()
+            if piece is None:
+                _append_tail_as_text(doc, chunker)
+                break
+            doc._append(_Piece(piece))
+    except MemoryError:
+        doc.problem = "The body is too large to show in the memory available; it is cut short."
+    except Exception as exc:  # noqa: BLE001 - a document must always finish
+        doc.problem = f"Formatting stopped ({type(exc).__name__}); the rest is not shown."
+    finally:
+        doc._finish()
+
+
+def _append_tail_as_text(doc: Document, chunker: _Chunker) -> None:
+    line = doc.line_count
+    tail = chunker.body[chunker.pos : len(chunker.body)]
+    doc.problem = (f"Not valid JSON after line {line:,} ({chunker.failure}); the rest is shown as text."
+                   if not doc.problem else doc.problem)
+    text = _wrap_long_lines(inert_text(tail.decode("utf-8", "replace")), RAW_WRAP)
+    doc._append(_Piece(("\u26a0 not valid JSON from here on; the text as received:\n" + text).encode(),
+                       json=False))
+
+
+def _prepare_chunked(body: bytes, *, size: int, content_type: str | None, note: str | None,
+                     progressive: bool) -> Document | None:
+    chunker = _Chunker(body)
+    if not chunker.ok or chunker.done:
+        return None
+    first = chunker.next_piece()
+    if first is None:
+        return None  # let the whole-body path explain the problem
+    doc = Document(kind="json", is_json=True, problem=note, size=size, content_type=content_type,
+                   source=body, complete=False)
+    doc._append(_Piece(first))
+    if chunker.done:
+        doc._finish()
+    elif progressive:
+        threading.Thread(target=_continue_chunks, args=(doc, chunker), daemon=True,
+                         name="apiplay-jsonview").start()
+    else:
+        _continue_chunks(doc, chunker)
+    return doc
 
 
 # --------------------------------------------------------------------------------------------------
@@ -472,7 +585,7 @@ class _HexDocument(Document):
     __slots__ = ("_body",)
 
     def __init__(self, body: bytes, *, problem: str | None, content_type: str | None) -> None:
-        super().__init__(b"", kind="hex", problem=problem, size=len(body), content_type=content_type,
+        super().__init__(None, kind="hex", problem=problem, size=len(body), content_type=content_type,
                          data=None, max_width=10 + 3 * HEX_WIDTH + 1 + HEX_WIDTH + 2)
         self._body = body
         self.line_count = (len(body) + HEX_WIDTH - 1) // HEX_WIDTH
@@ -567,6 +680,7 @@ def prepare(
     content_type: str | None = None,
     truncated: bool = False,
     keep_data: bool | None = None,
+    progressive: bool = True,
 ) -> Document:
     """Turn a response body into a :class:`Document`. Never raises on any input.
 
@@ -574,9 +688,14 @@ def prepare(
     not JSON is shown as text, a binary one as a hex dump, each with a `problem` note saying why.
     `truncated` says the body was cut at the size cap. `keep_data` keeps the parsed value in the
     document (default: only for bodies up to ``KEEP_DATA_LIMIT`` bytes).
+
+    A large top-level JSON array is formatted in pieces; with `progressive` (the default) this
+    returns as soon as the first piece is ready and a background thread appends the rest (see
+    :attr:`Document.complete`), so the first screen shows at once whatever the body's size.
     """
     try:
-        return _prepare(body, content_type=content_type, truncated=truncated, keep_data=keep_data)
+        return _prepare(body, content_type=content_type, truncated=truncated, keep_data=keep_data,
+                        progressive=progressive)
     except MemoryError:
         return _message_document("The body is too large to show in the memory available.")
     except Exception as exc:  # noqa: BLE001 - the viewer must always get something to show
@@ -592,7 +711,7 @@ def _message_document(message: str) -> Document:
     return Document(message.encode("utf-8"), kind="text", problem=message, size=0, data=None)
 
 
-def _prepare(body, *, content_type, truncated, keep_data) -> Document:
+def _prepare(body, *, content_type, truncated, keep_data, progressive=True) -> Document:
     if body is None:
         body = b""
     if isinstance(body, str):
@@ -614,13 +733,11 @@ def _prepare(body, *, content_type, truncated, keep_data) -> Document:
         keep_data = size <= KEEP_DATA_LIMIT
 
     # Large top-level arrays: pretty-print piece by piece, never holding the whole parsed value.
-    if size > CHUNKED_LIMIT and orjson is not None and not keep_data:
-        pretty = _pretty_chunked(body)
-        if pretty is not None:
-            pretty = _escape_unsafe_json_buf(pretty)
-            return _from_text(pretty, kind="json", is_json=True,
-                              problem=cut_note.strip() or None, size=size, content_type=content_type,
-                              source=body)
+    if size > CHUNKED_LIMIT and not keep_data:
+        doc = _prepare_chunked(body, size=size, content_type=content_type,
+                               note=cut_note.strip() or None, progressive=progressive)
+        if doc is not None:
+            return doc
 
     ok, value, parser = _parse_with(body)
     if ok:
@@ -647,12 +764,6 @@ def _prepare(body, *, content_type, truncated, keep_data) -> Document:
         kind = (content_type or "").split(";")[0].strip()
         problem = f"The body is not JSON{f' ({kind})' if kind else ''}; shown as text."
     return _text_document(body, problem=problem, content_type=content_type)
-
-
-def _escape_unsafe_json_buf(buf: bytearray) -> bytearray | bytes:
-    if buf.isascii() and b"\x7f" not in buf:
-        return buf
-    return _escape_unsafe_json(bytes(buf))
 
 
 def _looks_like_json(body: bytes) -> bool:
@@ -789,7 +900,8 @@ def search(
 ) -> Iterator[tuple[int, int]]:
     """Yield (line, column) of each match of `text`, lazily, in document order from `start_line`.
 
-    Columns count characters of :meth:`Document.line`. Case-insensitive matching folds ASCII in the
+    Reaching the end of a document that is still being prepared waits for the rest. Columns count
+    characters of :meth:`Document.line`. Case-insensitive matching folds ASCII in the
     fast path and uses ``str.casefold`` line by line for non-ASCII needles.
     """
     if not text or document.line_count == 0:
@@ -801,17 +913,29 @@ def search(
         return  # a line never holds a line break
     needle = text.encode("utf-8")
     pattern = re.compile(re.escape(needle), 0 if case_sensitive else re.IGNORECASE)
-    buf = document._buf
-    start = document.line_start(min(start_line, document.line_count - 1)) if start_line > 0 else 0
-    line = -1
-    line_start = line_end = 0
-    for m in pattern.finditer(buf, start):
-        pos = m.start()
-        if not line_start <= pos < line_end:
-            line = document.line_of_offset(pos)
-            line_start, line_end = document._span(line)
-        prefix = buf[line_start:pos]
-        yield line, (len(prefix) if prefix.isascii() else len(prefix.decode("utf-8", "replace")))
+    start_line = max(0, start_line)
+    k = 0
+    while True:
+        if k >= len(document._pieces):
+            if document.complete:
+                break
+            document.wait()  # a document still being prepared: search the rest too
+            continue
+        piece, first = document._pieces[k], document._starts[k]
+        k += 1
+        if first + piece.line_count <= start_line:
+            continue
+        buf = piece.buf
+        start = piece.span(start_line - first)[0] if start_line > first else 0
+        line = -1
+        line_start, line_end = 0, -1
+        for m in pattern.finditer(buf, start):
+            pos = m.start()
+            if not line_start <= pos < line_end:
+                line = piece.line_of_offset(pos)
+                line_start, line_end = piece.span(line)
+            prefix = buf[line_start:pos]
+            yield first + line, (len(prefix) if prefix.isascii() else len(prefix.decode("utf-8", "replace")))
 
 
 def _search_lines(document: Document, text: str, case_sensitive: bool, start_line: int):

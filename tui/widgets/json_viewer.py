@@ -39,6 +39,8 @@ __all__ = ["JsonViewer", "ResponseBody"]
 MAX_LINE_CHARS = 10_000
 #: Search as you type only in documents up to this many bytes (larger ones search on enter).
 LIVE_SEARCH_LIMIT = 2_000_000
+#: How often a document still being prepared is checked for new lines (seconds).
+GROWTH_POLL_S = 0.1
 #: Stop counting matches after this many (the count then shows "+").
 MAX_COUNTED_MATCHES = 100_000
 
@@ -120,7 +122,8 @@ class JsonViewer(ScrollView, can_focus=True):
         self.highlight = highlight
         self.document: Document | None = None
         self._cache: LRUCache[int, Strip] = LRUCache(1024)
-        self._styles: dict[str, Style] | None = None
+        self._styles: dict[str, Style] | None = None  # base style + component style, per kind
+        self._base_style: Style | None = None
         self._query = ""
         self._case_sensitive = False
         self._matches: list[tuple[int, int]] = []
@@ -128,30 +131,71 @@ class JsonViewer(ScrollView, can_focus=True):
         self._matches_done = True
         self._current = -1
         self._width_pending: Document | None = None
+        self._growth_timer = None
+        self._pending_search: tuple[str, bool] | None = None
         if document is not None:
             self.load(document)
 
     # ------------------------------------------------------------------ public API
 
     def load(self, document: Document) -> None:
-        """Show `document` (instant: nothing is parsed here). Scrolls to the top."""
+        """Show `document` (instant: nothing is parsed here). Scrolls to the top.
+
+        A document still being prepared (a large body) is shown as it grows.
+        """
         self.document = document
         self._cache.clear()
         self._reset_search()
-        width = document.max_width if document.width_known else document.estimated_width()
-        self.virtual_size = Size(min(width, MAX_LINE_CHARS + 40), document.line_count)
+        self._pending_search = None
+        self._set_virtual_size(document)
         self.border_title = document.problem or ""
         self.scroll_to(0, 0, animate=False, immediate=True)
-        if not document.width_known:
-            self._width_pending = document
-            self.run_worker(lambda: document.max_width, thread=True, exclusive=True,
-                            group="json-viewer-width", name="json-viewer-width")
+        if document.complete:
+            self._measure_width(document)
+        elif self._growth_timer is None:
+            self._growth_timer = self.set_interval(GROWTH_POLL_S, self._check_growth)
         self._update_subtitle()
         self.refresh()
         self.post_message(self.Loaded(self, document))
 
+    def _set_virtual_size(self, document: Document) -> None:
+        width = document.max_width if document.width_known else document.estimated_width()
+        self.virtual_size = Size(min(width, MAX_LINE_CHARS + 40), document.line_count)
+
+    def _measure_width(self, document: Document) -> None:
+        if not document.width_known:
+            self._width_pending = document
+            self.run_worker(lambda: document.max_width, thread=True, exclusive=True,
+                            group="json-viewer-width", name="json-viewer-width")
+
+    def _check_growth(self) -> None:
+        """Follow a document that is still being prepared (a timer while it grows)."""
+        document = self.document
+        if document is None:
+            self._stop_growth()
+            return
+        complete = document.complete  # read before the counts: nothing is missed
+        if document.line_count != self.virtual_size.height or complete:
+            self._set_virtual_size(document)
+            self.border_title = document.problem or ""
+            self._update_subtitle()
+        if complete:
+            self._stop_growth()
+            self._measure_width(document)
+            if self._pending_search is not None:
+                text, case = self._pending_search
+                self._pending_search = None
+                self.search(text, case_sensitive=case)
+
+    def _stop_growth(self) -> None:
+        if self._growth_timer is not None:
+            self._growth_timer.stop()
+            self._growth_timer = None
+
     def clear(self) -> None:
         """Show nothing."""
+        self._stop_growth()
+        self._pending_search = None
         self.document = None
         self._cache.clear()
         self._reset_search()
@@ -189,6 +233,11 @@ class JsonViewer(ScrollView, can_focus=True):
         Returns True when there is a match. An empty `text` clears the search.
         """
         self._reset_search()
+        if text and self.document is not None and not self.document.complete:
+            # the rest of a large body is still being prepared: search once it is all there
+            self._pending_search = (text, case_sensitive)
+            self.border_subtitle = f"searching for {text!r} once the body is ready…"
+            return False
         self._query = text
         self._case_sensitive = case_sensitive
         if text and self.document is not None:
@@ -308,7 +357,8 @@ class JsonViewer(ScrollView, can_focus=True):
             self.border_subtitle = ""
             return
         top = min(count, int(self.scroll_offset.y) + 1)
-        parts = [f"line {top:,} of {count:,}"]
+        ready = self.document is None or self.document.complete
+        parts = [f"line {top:,} of {count:,}" + ("" if ready else "+ (formatting…)")]
         if self._query:
             if self._matches:
                 total = f"{len(self._matches):,}" + ("" if self._matches_done else "+")
@@ -322,6 +372,7 @@ class JsonViewer(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._styles = None
+        self._base_style = None
         self._cache.clear()
 
     def on_mount(self) -> None:
@@ -329,6 +380,7 @@ class JsonViewer(ScrollView, can_focus=True):
 
     def _theme_changed(self) -> None:
         self._styles = None
+        self._base_style = None
         self._cache.clear()
         self.refresh()
 
@@ -338,18 +390,23 @@ class JsonViewer(ScrollView, can_focus=True):
 
     def _resolve_styles(self) -> dict[str, Style]:
         if self._styles is None:
-            styles = {
-                kind: self.get_component_rich_style(f"json-viewer--{kind}")
+            base = self._base()
+            self._styles = {
+                kind: base + self.get_component_rich_style(f"json-viewer--{kind}")
                 for kind in (*_KINDS, "match", "current-match", "more")
             }
-            self._styles = styles
         return self._styles
+
+    def _base(self) -> Style:
+        if self._base_style is None:
+            self._base_style = self.rich_style
+        return self._base_style
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self._base()
         document = self.document
         if document is None or index >= document.line_count:
             return Strip.blank(width, base)
@@ -367,21 +424,20 @@ class JsonViewer(ScrollView, can_focus=True):
             more = f" … {len(line) - MAX_LINE_CHARS:,} more characters (see the Raw tab)"
             line = line[:MAX_LINE_CHARS]
         styles = self._resolve_styles()
-        highlight = self.highlight and self.document.is_json
+        highlight = self.highlight and self.document.is_json_line(index)
         matches = jsonview.find_in_line(line, self._query, self._case_sensitive) if self._query else []
         if not matches:
             if highlight:
-                segments = [
-                    Segment(text, base + styles[kind]) if kind in styles else Segment(text, base)
-                    for kind, text in jsonview.tokenize_line(line)
-                ]
+                get = styles.get
+                segments = [Segment(text, get(kind, base)) for kind, text in jsonview.tokenize_line(line)]
             else:
                 segments = [Segment(line, base)]
         else:
             text = Text(no_wrap=True, end="")
             if highlight:
+                get = styles.get
                 for kind, piece in jsonview.tokenize_line(line):
-                    text.append(piece, base + styles[kind] if kind in styles else base)
+                    text.append(piece, get(kind, base))
             else:
                 text.append(line, base)
             current = self.current_match
@@ -391,7 +447,7 @@ class JsonViewer(ScrollView, can_focus=True):
                 text.stylize(styles["current-match" if is_current else "match"], col, col + size)
             segments = list(text.render(self.app.console))
         if more:
-            segments.append(Segment(more, base + styles["more"]))
+            segments.append(Segment(more, styles["more"]))
         return Strip(segments)
 
     def on_worker_state_changed(self, event) -> None:
