@@ -39,6 +39,7 @@ def clean(text: str | None) -> str:
     out = re.sub(r"\s*(?:[\w./-]+\.rb)(?::[\d,\-]+)?(?:\s*/\s*[\w-]+(?=\.?\s*$))?", "", out)
     out = re.sub(r"\s+([.,;:])", r"\1", out)
     out = re.sub(r"\(\s*[,;]?\s*\)", "", out)
+    out = re.sub(r"(?<!\.)\.\.(?!\.)", ".", out)  # "(1-based).." left by a removed reference; "..." stays
     out = re.sub(r"[ \t]{2,}", " ", out).strip()
     out = re.sub(r"[.;,]\s*$", lambda m: "." if m.group(0).strip() == "." else "", out)
     return out.strip(" ;,")

@@ -406,3 +406,22 @@ def test_generator_reports_a_missing_reference(tmp_path, capsys):
     gen = _load_generator()
     assert gen.main(["--reference", str(tmp_path / "nowhere"), "--out", str(tmp_path)]) == 2
     assert "reference directory not found" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Datetime; created_at <= until. helpers.rb:289-294 ", "Datetime; created_at <= until."),
+    ("Page number (1-based). helpers.rb:410 / api-pagination.", "Page number (1-based)."),
+    ("Exact-match filter (ALLOWED_PARAMETERS, helpers.rb:8).", "Exact-match filter."),
+    ("Log in (session.rb:14-29) with a login", "Log in with a login"),
+    ("No Ruby here: a plain sentence.", "No Ruby here: a plain sentence."),
+    ("", ""),
+])
+def test_generator_drops_ruby_references(raw, expected):
+    assert _load_generator().clean(raw) == expected
+
+
+def test_generator_status_wording():
+    gen = _load_generator()
+    assert gen.status_text("not logged") == "Not logged in: no token, or a wrong one."
+    assert gen.status_text("[Article]") == "A list of Article"
+    assert gen.status_text("not found (find raises) app/api/v1/x.rb:3") == "Not found (find raises)"
