@@ -37,7 +37,7 @@ def clean(text: str | None) -> str:
         return ""
     out = _RB_PAREN.sub("", text)
     out = re.sub(r"\s*(?:[\w./-]+\.rb)(?::[\d,\-]+)?(?:\s*/\s*[\w-]+(?=\.?\s*$))?", "", out)
-    out = re.sub(r"\s+([.,;:])", r"\1", out)
+    out = re.sub(r"\s+([,;:]|\.(?!\.))", r"\1", out)
     out = re.sub(r"\(\s*[,;]?\s*\)", "", out)
     out = re.sub(r"(?<!\.)\.\.(?!\.)", ".", out)  # "(1-based).." left by a removed reference; "..." stays
     out = re.sub(r"[ \t]{2,}", " ", out).strip()
