@@ -709,6 +709,12 @@ def trackingram_schema(p: Json) -> Json:
     raise SystemExit(f"trackingram: unknown reference type {t!r}")  # pragma: no cover
 
 
+def _position_types(ref: Json) -> str:
+    """ "1 POSIZIONE_GPS (simple GPS fix), 2 ..." from the successor API's enum, or ""."""
+    types = ref.get("related_apis", {}).get("flotta_in_cloud_external_api_v1", {}).get("position_types") or {}
+    return ", ".join(f"{k} {v}" for k, v in types.items())
+
+
 def build_trackingram(ref: Json) -> Json:
     paths: Json = {}
     seen: set[str] = set()
@@ -717,8 +723,11 @@ def build_trackingram(ref: Json) -> Json:
         params = []
         for p in e["params"]:
             s = trackingram_schema(p)
+            desc = p.get("description") or ""
+            if p["name"] == "filter_type" and _position_types(ref):
+                desc = desc.replace(", see notes", "") + ": " + _position_types(ref) + "."
             params.append({"name": p["name"], "in": p["in"], "required": bool(p["required"]) or p["in"] == "path",
-                           "description": p.get("description") or "", "schema": s})
+                           "description": desc, "schema": s})
         op: Json = {
             "operationId": op_id(method, path, seen),
             "summary": e["summary"],
