@@ -18,6 +18,7 @@ rate-limit headers; the legacy POST /login takes `sandbox@gocache.example` / `sa
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import time
@@ -87,6 +88,17 @@ def _required(name: str) -> Response:
 
 def _invalid(name: str) -> Response:
     return _err(400, f"Parameter {name} is invalid")
+
+
+def _on_domain(fn):
+    """The handler gets the domain named in the path, or the caller gets a 404."""
+
+    @functools.wraps(fn)
+    def wrapper(self, req: Request) -> Response:
+        d = self._domain(req)
+        return d if isinstance(d, Response) else fn(self, req, d)
+
+    return wrapper
 
 
 def _s(value: Any) -> str:
@@ -436,10 +448,8 @@ class GoCacheApp:
         names = sorted(self.domains)
         return json_response(200, {"status_code": 1, "response": {"domains": names, "size": len(names)}})
 
-    def domain_get(self, req: Request) -> Response:
-        d = self._domain(req)
-        if isinstance(d, Response):
-            return d
+    @_on_domain
+    def domain_get(self, req: Request, d: dict[str, Any]) -> Response:
         return json_response(200, {"response": dict(d["settings"])})
 
     def _settings_from(self, req: Request) -> dict[str, str] | Response:
@@ -475,10 +485,8 @@ class GoCacheApp:
         self._log(req, name, "domain", "main", "create", name)
         return json_response(200, {"response": {"domains": [name]}})
 
-    def domain_update(self, req: Request) -> Response:
-        d = self._domain(req)
-        if isinstance(d, Response):
-            return d
+    @_on_domain
+    def domain_update(self, req: Request, d: dict[str, Any]) -> Response:
         settings = self._settings_from(req)
         if isinstance(settings, Response):
             return settings
@@ -489,28 +497,29 @@ class GoCacheApp:
             self._log(req, d["name"], "settings", "settings", "update", key)
         return json_response(200, {"response": settings})
 
-    def domain_delete(self, req: Request) -> Response:
-        d = self._domain(req)
-        if isinstance(d, Response):
-            return d
+    @_on_domain
+    def domain_delete(self, req: Request, d: dict[str, Any]) -> Response:
         del self.domains[d["name"]]
         self._log(req, d["name"], "domain", "main", "delete", d["name"])
         return json_response(200, {"msg": "Success"})
 
     # ------------------------------------------------------------------ DNS
-    def dns_list(self, req: Request) -> Response:
-        d = self._domain(req)
-        if isinstance(d, Response):
-            return d
+    @_on_domain
+    def dns_list(self, req: Request, d: dict[str, Any]) -> Response:
         return json_response(200, {"status_code": 1, "response": {"records": d["dns"]}})
 
     def _record(self, d: dict[str, Any], record_id: str) -> dict[str, Any] | None:
         return next((r for r in d["dns"] if r["record_id"] == str(record_id).strip()), None)
 
-    def dns_get(self, req: Request) -> Response:
-        d = self._domain(req)
-        if isinstance(d, Response):
-            return d
+    def _body_record(self, d: dict[str, Any], p: dict[str, Any]) -> dict[str, Any] | Response:
+        """The record named by the body's record_id (PUT and DELETE /dns/{domain})."""
+        if not _s(p.get("record_id") or "").strip():
+            return _required("record_id")
+        rec = self._record(d, p["record_id"])
+        return rec if rec is not None else _err(404, "Record not found")
+
+    @_on_domain
+    def dns_get(self, req: Request, d: dict[str, Any]) -> Response:
         rec = self._record(d, req.path_args["record_id"])
         if rec is None:
             return _err(404, "Record not found")
@@ -544,10 +553,8 @@ class GoCacheApp:
             return _required("priority")
         return out
 
-    def dns_create(self, req: Request) -> Response:
-        d = self._domain(req)
-        if isinstance(d, Response):
-            return d
+    @_on_domain
+    def dns_create(self, req: Request, d: dict[str, Any]) -> Response:
         fields = self._record_fields(d, req.params())
         if isinstance(fields, Response):
             return fields
@@ -560,16 +567,12 @@ class GoCacheApp:
         self._log(req, d["name"], "dns", "dns", "create", str(rid))
         return json_response(200, {"status_code": 1, "response": {"records": [{**rec, "record_id": rid}]}})
 
-    def dns_update(self, req: Request) -> Response:
-        d = self._domain(req)
-        if isinstance(d, Response):
-            return d
+    @_on_domain
+    def dns_update(self, req: Request, d: dict[str, Any]) -> Response:
         p = req.params()
-        if not _s(p.get("record_id") or "").strip():
-            return _required("record_id")
-        rec = self._record(d, p["record_id"])
-        if rec is None:
-            return _err(404, "Record not found")
+        rec = self._body_record(d, p)
+        if isinstance(rec, Response):
+            return rec
         fields = self._record_fields(d, p)
         if isinstance(fields, Response):
             return fields
@@ -578,42 +581,31 @@ class GoCacheApp:
         self._log(req, d["name"], "dns", "dns", "update", rec["record_id"])
         return json_response(200, {"status_code": 1, "response": {"records": [rec]}})
 
-    def dns_delete(self, req: Request) -> Response:
-        d = self._domain(req)
-        if isinstance(d, Response):
-            return d
-        p = req.params()
-        if not _s(p.get("record_id") or "").strip():
-            return _required("record_id")
-        rec = self._record(d, p["record_id"])
-        if rec is None:
-            return _err(404, "Record not found")
+    @_on_domain
+    def dns_delete(self, req: Request, d: dict[str, Any]) -> Response:
+        rec = self._body_record(d, req.params())
+        if isinstance(rec, Response):
+            return rec
         d["dns"].remove(rec)
         self._log(req, d["name"], "dns", "dns", "delete", rec["record_id"])
         return json_response(200, {"status_code": 1, "response": "Success"})
 
-    def dnssec_get(self, req: Request) -> Response:
-        d = self._domain(req)
-        if isinstance(d, Response):
-            return d
+    @_on_domain
+    def dnssec_get(self, req: Request, d: dict[str, Any]) -> Response:
         if d["dnssec"] is None:
             return _err(404, "DNSSEC is not enabled for this domain")
         return json_response(200, {"response": d["dnssec"]})
 
-    def dnssec_create(self, req: Request) -> Response:
-        d = self._domain(req)
-        if isinstance(d, Response):
-            return d
+    @_on_domain
+    def dnssec_create(self, req: Request, d: dict[str, Any]) -> Response:
         if d["dnssec"] is not None:
             return _err(409, "DNSSEC is already enabled for this domain")
         d["dnssec"] = self._dnssec_keys(d["name"])
         self._log(req, d["name"], "dns", "dns", "create", "dnssec")
         return json_response(200, {"response": d["dnssec"]})
 
-    def dnssec_delete(self, req: Request) -> Response:
-        d = self._domain(req)
-        if isinstance(d, Response):
-            return d
+    @_on_domain
+    def dnssec_delete(self, req: Request, d: dict[str, Any]) -> Response:
         if d["dnssec"] is None:
             return json_response(428, {"msg": "DNSSEC is not enabled for this domain"})
         d["dnssec"] = None
@@ -621,10 +613,8 @@ class GoCacheApp:
         return json_response(200, {"msg": "Success"})
 
     # ------------------------------------------------------------------ cache
-    def cache_purge(self, req: Request) -> Response:
-        d = self._domain(req)
-        if isinstance(d, Response):
-            return d
+    @_on_domain
+    def cache_purge(self, req: Request, d: dict[str, Any]) -> Response:
         p = req.params()
         urls = [_s(u).strip() for u in as_list(p.get("urls", p.get("url"))) if _s(u).strip()]
         tags = [_s(t).strip() for t in as_list(p.get("tag", p.get("tags"))) if _s(t).strip()]
@@ -656,26 +646,20 @@ class GoCacheApp:
         host = (parts.hostname or "").lower()
         return parts.scheme in ("http", "https") and (host == domain or host.endswith("." + domain))
 
-    def cache_purge_all(self, req: Request) -> Response:
-        d = self._domain(req)
-        if isinstance(d, Response):
-            return d
+    @_on_domain
+    def cache_purge_all(self, req: Request, d: dict[str, Any]) -> Response:
         urls = [f"http://{d['name']}/*", f"https://{d['name']}/*"]
         self.purges.append({"domain": d["name"], "urls": urls, "tags": [], "content_type": "", "all": True})
         self._log(req, d["name"], "settings", "cache", "delete", "all")
         return json_response(202, {"response": {"urls_accepted": urls}})
 
     # ------------------------------------------------------------------ SSL / mTLS
-    def ssl_get(self, req: Request) -> Response:
-        d = self._domain(req)
-        if isinstance(d, Response):
-            return d
+    @_on_domain
+    def ssl_get(self, req: Request, d: dict[str, Any]) -> Response:
         return json_response(200, {"response": {"certificates": d["certs"]}})
 
-    def ssl_create(self, req: Request) -> Response:
-        d = self._domain(req)
-        if isinstance(d, Response):
-            return d
+    @_on_domain
+    def ssl_create(self, req: Request, d: dict[str, Any]) -> Response:
         p = req.params()
         cert, key = p.get("certificate"), p.get("privatekey")
         if not cert:
@@ -694,10 +678,8 @@ class GoCacheApp:
         self._log(req, d["name"], "settings", "ssl", "create", "custom")
         return json_response(200, {"response": {"certificates": [new]}})
 
-    def ssl_update(self, req: Request) -> Response:
-        d = self._domain(req)
-        if isinstance(d, Response):
-            return d
+    @_on_domain
+    def ssl_update(self, req: Request, d: dict[str, Any]) -> Response:
         p = req.params()
         cert = p.get("certificate")
         if not isinstance(cert, dict):
@@ -714,35 +696,27 @@ class GoCacheApp:
         self._log(req, d["name"], "settings", "ssl", "update", ctype)
         return json_response(200, {"response": {"msg": "Success"}})
 
-    def ssl_delete(self, req: Request) -> Response:
-        d = self._domain(req)
-        if isinstance(d, Response):
-            return d
+    @_on_domain
+    def ssl_delete(self, req: Request, d: dict[str, Any]) -> Response:
         if not any(c["type"] == "custom" for c in d["certs"]):
             return _err(404, "No custom certificate for this domain")
         d["certs"] = [c for c in d["certs"] if c["type"] != "custom"]
         self._log(req, d["name"], "settings", "ssl", "delete", "custom")
         return json_response(200, {"msg": "Success"})
 
-    def mtls_list(self, req: Request) -> Response:
-        d = self._domain(req)
-        if isinstance(d, Response):
-            return d
+    @_on_domain
+    def mtls_list(self, req: Request, d: dict[str, Any]) -> Response:
         return json_response(200, {"response": d["mtls"]})
 
-    def mtls_get(self, req: Request) -> Response:
-        d = self._domain(req)
-        if isinstance(d, Response):
-            return d
+    @_on_domain
+    def mtls_get(self, req: Request, d: dict[str, Any]) -> Response:
         item = next((m for m in d["mtls"] if m["id"] == req.path_args["id"]), None)
         if item is None:
             return _err(404, "Certificate not found")
         return json_response(200, {"response": item})
 
-    def mtls_create(self, req: Request) -> Response:
-        d = self._domain(req)
-        if isinstance(d, Response):
-            return d
+    @_on_domain
+    def mtls_create(self, req: Request, d: dict[str, Any]) -> Response:
         p = req.params()
         for name in ("name", "hostnames", "certificate"):
             if not p.get(name):
@@ -802,17 +776,20 @@ class GoCacheApp:
         self._log(req, d["name"], "smartrules", rtype, "create", rule["id"])
         return json_response(200, {"response": {"id": rule["id"]}})
 
-    def _find_rule(self, d: dict[str, Any], rtype: str, rid: str) -> dict[str, Any] | None:
-        return next((r for r in d["rules"][rtype] if r["id"] == rid), None)
-
-    def rule_update(self, req: Request) -> Response:
+    def _rule(self, req: Request) -> tuple[dict[str, Any], str, dict[str, Any]] | Response:
+        """(domain, type, rule) for /rules/{type}/{domain}/{id}, or the error answer."""
         scope = self._rule_scope(req)
         if isinstance(scope, Response):
             return scope
         d, rtype = scope
-        rule = self._find_rule(d, rtype, req.path_args["id"])
-        if rule is None:
-            return _err(404, "Rule not found")
+        rule = next((r for r in d["rules"][rtype] if r["id"] == req.path_args["id"]), None)
+        return (d, rtype, rule) if rule is not None else _err(404, "Rule not found")
+
+    def rule_update(self, req: Request) -> Response:
+        found = self._rule(req)
+        if isinstance(found, Response):
+            return found
+        d, rtype, rule = found
         body = self._rule_body(req.params())
         if not body:
             return _required("match")
@@ -822,13 +799,10 @@ class GoCacheApp:
         return json_response(200, {"response": rule})
 
     def rule_delete(self, req: Request) -> Response:
-        scope = self._rule_scope(req)
-        if isinstance(scope, Response):
-            return scope
-        d, rtype = scope
-        rule = self._find_rule(d, rtype, req.path_args["id"])
-        if rule is None:
-            return _err(404, "Rule not found")
+        found = self._rule(req)
+        if isinstance(found, Response):
+            return found
+        d, rtype, rule = found
         d["rules"][rtype].remove(rule)
         self._log(req, d["name"], "smartrules", rtype, "delete", rule["id"])
         return json_response(200, {"response": {"msg": "Success"}})
@@ -947,25 +921,19 @@ class GoCacheApp:
         self._log(req, d["name"], "security", "waf", "update", ",".join(changes))
         return json_response(200, {"status_code": 1, "response": [{k: v} for k, v in d["bot"].items()]})
 
-    def apifw_list(self, req: Request) -> Response:
-        d = self._domain(req)
-        if isinstance(d, Response):
-            return d
+    @_on_domain
+    def apifw_list(self, req: Request, d: dict[str, Any]) -> Response:
         return json_response(200, {"ids": list(d["api_firewall"]), "status_code": 1})
 
-    def apifw_get(self, req: Request) -> Response:
-        d = self._domain(req)
-        if isinstance(d, Response):
-            return d
+    @_on_domain
+    def apifw_get(self, req: Request, d: dict[str, Any]) -> Response:
         item = d["api_firewall"].get(req.path_args["file_id"])
         if item is None:
             return _err(404, "File not found")
         return json_response(200, {"status_code": 1, "response": item})
 
-    def apifw_create(self, req: Request) -> Response:
-        d = self._domain(req)
-        if isinstance(d, Response):
-            return d
+    @_on_domain
+    def apifw_create(self, req: Request, d: dict[str, Any]) -> Response:
         if not req.body.strip():
             return _err(400, "Parameter file is required: send the OpenAPI file as the body")
         spec = req.json if isinstance(req.json, dict) else {}
@@ -980,10 +948,8 @@ class GoCacheApp:
         self._log(req, d["name"], "security", "firewall", "create", fid)
         return json_response(200, {"status_code": 1, "warnings": warnings, "id": fid})
 
-    def apifw_delete(self, req: Request) -> Response:
-        d = self._domain(req)
-        if isinstance(d, Response):
-            return d
+    @_on_domain
+    def apifw_delete(self, req: Request, d: dict[str, Any]) -> Response:
         if d["api_firewall"].pop(req.path_args["file_id"], None) is None:
             return _err(404, "File not found")
         return json_response(200, {"status_code": 1, "msg": "Success"})
@@ -1052,10 +1018,8 @@ class GoCacheApp:
                 events = [e for e in events if e[field] in wanted]
         return json_response(200, {"response": {"events": events}})
 
-    def analytics(self, req: Request) -> Response:
-        d = self._domain(req)
-        if isinstance(d, Response):
-            return d
+    @_on_domain
+    def analytics(self, req: Request, d: dict[str, Any]) -> Response:
         graph = req.query("graph")
         interval = req.query("interval")
         steps = {"1min": 60, "1h": 3600, "4h": 14400, "12h": 43200, "1d": 86400}

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from .data import BASE_S, hex_token, slugify
-from .noosfero import (PNG_1x1, BLOCK_TYPES, NoosferoApp, api_error, body_response, forbidden,
+from .noosfero import (DEFAULT_MAX, PNG_1x1, BLOCK_TYPES, NoosferoApp, api_error, body_response, forbidden,
                        grape_error, model_errors, not_found)
 from .web import Request, Response, as_list, json_response
 
@@ -40,6 +40,23 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
 
     def missing(*names: str) -> Response:
         return grape_error(400, ", ".join(f"{n} is missing" for n in names))
+
+    def new_person(login_: str, email: str, password: str, name: str, *, city: Any = None,
+                   state: Any = None) -> dict[str, Any]:
+        """A person profile and its (activated) user; returns the user."""
+        pid = app.next_id("profile")
+        db["profiles"][pid] = {
+            "id": pid, "type": "Person", "name": name, "identifier": slugify(login_) or f"pessoa-{pid}",
+            "created_at": BASE_S + pid, "updated_at": BASE_S + pid, "city": city, "state": state,
+            "country": "BR", "email": email, "public_fields": set(), "members": set(), "admins": set(),
+            "description": "", "closed": False, "tags": [], "category_ids": [], "visible": True}
+        user = {"id": pid, "login": login_, "email": email, "password": password, "person_id": pid,
+                "activated": True, "private_token": hex_token("noosfero", "private_token", login_, pid),
+                "activation_code": hex_token("noosfero", "activation", login_, length=20),
+                "env_admin": False}
+        db["users"][pid] = user
+        app.tokens[user["private_token"]] = user
+        return user
 
     # ================================================================== session
     @route("POST", "/login", "none")
@@ -85,20 +102,7 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
             errors["password_confirmation"] = ("confirmation", "Password confirmation doesn't match Password")
         if errors:
             return model_errors(errors)
-        pid = app.next_id("profile")
-        name = str(p.get("name") or login_)
-        db["profiles"][pid] = {
-            "id": pid, "type": "Person", "name": name, "identifier": slugify(login_) or f"pessoa-{pid}",
-            "created_at": BASE_S, "updated_at": BASE_S, "city": None, "state": None, "country": "BR",
-            "email": str(p["email"]), "public_fields": set(), "members": set(), "admins": set(),
-            "description": "", "closed": False, "tags": [], "category_ids": [], "visible": True}
-        user = {"id": pid, "login": login_, "email": str(p["email"]), "password": str(p["password"]),
-                "person_id": pid, "activated": True,
-                "private_token": hex_token("noosfero", "private_token", login_, pid),
-                "activation_code": hex_token("noosfero", "activation", login_, length=20),
-                "env_admin": False}
-        db["users"][pid] = user
-        app.tokens[user["private_token"]] = user
+        user = new_person(login_, str(p["email"]), str(p["password"]), str(p.get("name") or login_))
         return json_response(201, app.user_entity(user, login=True))
 
     @route("PATCH", "/activate", "none")
@@ -159,6 +163,21 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
             return forbidden()
         return art
 
+    def gone(kind: str, text: str) -> Response:
+        """DELETE of something already deleted answers 200 again (N5); of what never was, 404."""
+        if text.isdigit() and (kind, int(text)) in app.deleted:
+            return body_response(200, True, 204, f"The {kind} has been removed.")
+        return not_found()
+
+    def with_article(fn: Callable[[Request, dict[str, Any]], Response]) -> Callable[[Request], Response]:
+        """The handler gets the article named by {id}, or the caller gets its 404/403."""
+
+        def wrapper(req: Request) -> Response:
+            art = get_article(req)
+            return art if isinstance(art, Response) else fn(req, art)
+
+        return wrapper
+
     @route("GET", "/articles")
     def articles(req: Request) -> Response:
         items = app.filter_common(req, app.visible_articles(), title="title")
@@ -169,10 +188,8 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
         return app.present_list(req, items, ae(req), cap=50)
 
     @route("GET", "/articles/{id}")
-    def article_get(req: Request) -> Response:
-        art = get_article(req)
-        if isinstance(art, Response):
-            return art
+    @with_article
+    def article_get(req: Request, art: dict[str, Any]) -> Response:
         art["hits"] += 1
         return app.present(req, app.article_entity(art, req.user))  # type: ignore[attr-defined]
 
@@ -252,9 +269,7 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
         text = req.path_args["id"]
         art = app.article(text)
         if art is None:
-            if text.isdigit() and ("article", int(text)) in app.deleted:
-                return body_response(200, True, 204, "The article has been removed.")
-            return not_found()
+            return gone("article", text)
         if not app.can_edit_article(req.user, art):  # type: ignore[attr-defined]
             return forbidden()
         for a in [a for a in db["articles"].values() if a["parent_id"] == art["id"]]:
@@ -266,10 +281,8 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
         return body_response(200, True, 204, "The article has been removed.")
 
     @route("POST", "/articles/{id}/report_abuse", "required")
-    def report_abuse(req: Request) -> Response:
-        art = get_article(req)
-        if isinstance(art, Response):
-            return art
+    @with_article
+    def report_abuse(req: Request, art: dict[str, Any]) -> Response:
         reason = str(P(req).get("report_abuse") or "").strip()
         if not reason:
             return api_error(400, "(Invalid request) report_abuse not given")
@@ -287,10 +300,8 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
         return app.present_list(req, items, ae(req), default=30)
 
     @route("POST", "/articles/{id}/vote", "required")
-    def vote(req: Request) -> Response:
-        art = get_article(req)
-        if isinstance(art, Response):
-            return art
+    @with_article
+    def vote(req: Request, art: dict[str, Any]) -> Response:
         value = str(P(req).get("value", "1"))
         if value not in ("1", "-1"):
             return api_error(400, "Vote value not allowed")
@@ -304,10 +315,8 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
         return app.present_list(req, app.filter_common(req, items, title="title"), ae(req))
 
     @route("POST", "/articles/{id}/follow", "required")
-    def follow(req: Request) -> Response:
-        art = get_article(req)
-        if isinstance(art, Response):
-            return art
+    @with_article
+    def follow(req: Request, art: dict[str, Any]) -> Response:
         key = (req.user["person_id"], art["id"])  # type: ignore[attr-defined]
         if key in db["follows"]:
             return body_response(201, False, 289, "You are already following this article")
@@ -315,28 +324,22 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
         return body_response(201, True, 201, "You are now following this article")
 
     @route("GET", "/articles/{id}/children")
-    def children(req: Request) -> Response:
-        art = get_article(req)
-        if isinstance(art, Response):
-            return art
+    @with_article
+    def children(req: Request, art: dict[str, Any]) -> Response:
         kids = [a for a in db["articles"].values() if a["parent_id"] == art["id"] and a["published"]]
         return app.present_list(req, app.filter_common(req, kids, title="title"), ae(req), default=50, cap=50)
 
     @route("GET", "/articles/{id}/children/{child_id}")
-    def child(req: Request) -> Response:
-        art = get_article(req)
-        if isinstance(art, Response):
-            return art
+    @with_article
+    def child(req: Request, art: dict[str, Any]) -> Response:
         kid = app.article(req.path_args["child_id"])
         if kid is None or kid["parent_id"] != art["id"]:
             return not_found()
         return app.present(req, app.article_entity(kid, req.user))  # type: ignore[attr-defined]
 
     @route("POST", "/articles/{id}/children/suggest", "required")
-    def suggest(req: Request) -> Response:
-        art = get_article(req)
-        if isinstance(art, Response):
-            return art
+    @with_article
+    def suggest(req: Request, art: dict[str, Any]) -> Response:
         data = nested(req, "article") or {}
         if not str(data.get("name") or data.get("title") or "").strip():
             return model_errors({"name": ("blank", "Title can't be blank")})
@@ -349,10 +352,8 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
         return json_response(201, app.task_entity(task, content=True))
 
     @route("POST", "/articles/{id}/children", "required")
-    def child_create(req: Request) -> Response:
-        art = get_article(req)
-        if isinstance(art, Response):
-            return art
+    @with_article
+    def child_create(req: Request, art: dict[str, Any]) -> Response:
         prof = db["profiles"].get(art["profile_id"])
         if prof is None:
             return not_found()
@@ -420,10 +421,8 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
         return lambda c: app.comment_entity(c, req.user)  # type: ignore[attr-defined]
 
     @route("GET", "/articles/{id}/comments")
-    def comments(req: Request) -> Response:
-        art = get_article(req)
-        if isinstance(art, Response):
-            return art
+    @with_article
+    def comments(req: Request, art: dict[str, Any]) -> Response:
         items = list(app.index()["comments_of"].get(art["id"], []))
         if str(P(req).get("without_reply", "")).lower() == "true":
             items = [c for c in items if not c["reply_of_id"]]
@@ -431,20 +430,16 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
         return app.present_list(req, items, ce(req), cap=20)
 
     @route("GET", "/articles/{id}/comments/{comment_id}")
-    def comment_get(req: Request) -> Response:
-        art = get_article(req)
-        if isinstance(art, Response):
-            return art
+    @with_article
+    def comment_get(req: Request, art: dict[str, Any]) -> Response:
         com = db["comments"].get(int(req.path_args["comment_id"])) if req.path_args["comment_id"].isdigit() else None
         if com is None or com["article_id"] != art["id"]:
             return not_found()
         return app.present(req, app.comment_entity(com, req.user))  # type: ignore[attr-defined]
 
     @route("POST", "/articles/{id}/comments", "required")
-    def comment_create(req: Request) -> Response:
-        art = get_article(req)
-        if isinstance(art, Response):
-            return art
+    @with_article
+    def comment_create(req: Request, art: dict[str, Any]) -> Response:
         if not art["accept_comments"]:
             return forbidden()
         p = P(req)
@@ -462,16 +457,12 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
         return json_response(201, app.comment_entity(com, req.user))  # type: ignore[attr-defined]
 
     @route("DELETE", "/articles/{id}/comments/{comment_id}", "required")
-    def comment_delete(req: Request) -> Response:
-        art = get_article(req)
-        if isinstance(art, Response):
-            return art
+    @with_article
+    def comment_delete(req: Request, art: dict[str, Any]) -> Response:
         text = req.path_args["comment_id"]
         com = db["comments"].get(int(text)) if text.isdigit() else None
         if com is None or com["article_id"] != art["id"]:
-            if text.isdigit() and ("comment", int(text)) in app.deleted:
-                return body_response(200, True, 204, "The comment has been removed.")
-            return not_found()
+            return gone("comment", text)
         user = req.user  # type: ignore[attr-defined]
         if com["author_id"] != user["person_id"] and not app.can_edit_article(user, art):
             return forbidden()
@@ -529,10 +520,39 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
                 items = [x for x in items if str(x.get(key) or "").lower() == str(p[key]).lower()]
         return items
 
-    @route("GET", "/communities")
-    def communities(req: Request) -> Response:
-        items = app.filter_common(req, geo_filter(req, profiles_of("Community")))
-        return app.present_list(req, items, pe(req))
+    def kind_lists(path: str, ptype: str | None, cap: int) -> None:
+        """GET /communities, /people, /enterprises, /profiles and GET /<kind>/{id}."""
+
+        def list_(req: Request) -> Response:
+            items = app.filter_common(req, geo_filter(req, profiles_of(ptype)))
+            return app.present_list(req, items, pe(req), cap=cap)
+
+        def one(req: Request) -> Response:
+            prof = app.profile(req.path_args["id"], ptype, key=P(req).get("key"))
+            if prof is None:
+                return not_found()
+            return app.present(req, app.profile_entity(prof, req.user))  # type: ignore[attr-defined]
+
+        app.router.add("GET", path, list_)
+        app.router.add("GET", path + "/{id}", one)
+
+    def memberships(kind: str, ptype: str) -> None:
+        """GET /people/{person_id}/communities and /people/{person_id}/enterprises."""
+
+        def handler(req: Request) -> Response:
+            person = app.profile(req.path_args["person_id"], "Person")
+            if person is None:
+                return not_found()
+            items = [p for p in profiles_of(ptype) if person["id"] in p["members"]]
+            return app.present_list(req, app.filter_common(req, items), pe(req))
+
+        app.router.add("GET", f"/people/{{person_id}}/{kind}", handler)
+
+    for path, ptype, cap in (("/communities", "Community", DEFAULT_MAX), ("/people", "Person", 50),
+                             ("/enterprises", "Enterprise", DEFAULT_MAX), ("/profiles", None, DEFAULT_MAX)):
+        kind_lists(path, ptype, cap)
+    memberships("communities", "Community")
+    memberships("enterprises", "Enterprise")
 
     @route("POST", "/communities", "required")
     def community_create(req: Request) -> Response:
@@ -558,13 +578,6 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
                 "public_fields": set()}
         db["profiles"][pid] = prof
         return json_response(201, app.profile_entity(prof, req.user))  # type: ignore[attr-defined]
-
-    @route("GET", "/communities/{id}")
-    def community_get(req: Request) -> Response:
-        prof = app.profile(req.path_args["id"], "Community")
-        if prof is None:
-            return not_found()
-        return app.present(req, app.profile_entity(prof, req.user))  # type: ignore[attr-defined]
 
     @route("POST", "/communities/{id}/invite", "required")
     def invite(req: Request) -> Response:
@@ -607,29 +620,9 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
             return body_response(200, True, 296, "Waiting for approval")
         return body_response(200, True, 297, "Not a member")
 
-    @route("GET", "/people/{person_id}/communities")
-    def person_communities(req: Request) -> Response:
-        person = app.profile(req.path_args["person_id"], "Person")
-        if person is None:
-            return not_found()
-        items = [p for p in profiles_of("Community") if person["id"] in p["members"]]
-        return app.present_list(req, app.filter_common(req, items), pe(req))
-
-    @route("GET", "/people")
-    def people(req: Request) -> Response:
-        items = app.filter_common(req, geo_filter(req, profiles_of("Person")))
-        return app.present_list(req, items, pe(req), cap=50)
-
     @route("GET", "/people/me", "required")
     def people_me(req: Request) -> Response:
         return app.present(req, app.profile_entity(app.person_of(req.user), req.user))  # type: ignore[attr-defined]
-
-    @route("GET", "/people/{id}")
-    def person_get(req: Request) -> Response:
-        prof = app.profile(req.path_args["id"], "Person")
-        if prof is None:
-            return not_found()
-        return app.present(req, app.profile_entity(prof, req.user))  # type: ignore[attr-defined]
 
     def update_profile(req: Request, prof: dict[str, Any], key: str) -> Response:
         if not app.can_edit_profile(req.user, prof):  # type: ignore[attr-defined]
@@ -674,21 +667,9 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
             errors["login"] = ("taken", "Login is already taken")
         if errors:
             return model_errors(errors)
-        pid = app.next_id("profile")
-        prof = {"id": pid, "type": "Person", "name": str(data.get("name") or login_),
-                "identifier": slugify(login_) or f"pessoa-{pid}", "created_at": BASE_S + pid,
-                "updated_at": BASE_S + pid, "city": data.get("city"), "state": data.get("state"),
-                "country": "BR", "email": str(data["email"]), "public_fields": set(), "members": set(),
-                "admins": set(), "description": "", "closed": False, "tags": [], "category_ids": [],
-                "visible": True}
-        db["profiles"][pid] = prof
-        user = {"id": pid, "login": login_, "email": str(data["email"]), "password": str(data["password"]),
-                "person_id": pid, "activated": True,
-                "private_token": hex_token("noosfero", "private_token", login_, pid),
-                "activation_code": hex_token("noosfero", "activation", login_, length=20),
-                "env_admin": False}
-        db["users"][pid] = user
-        app.tokens[user["private_token"]] = user
+        user = new_person(login_, str(data["email"]), str(data["password"]), str(data.get("name") or login_),
+                          city=data.get("city"), state=data.get("state"))
+        prof = db["profiles"][user["person_id"]]
         return json_response(201, app.profile_entity(prof, req.user))  # type: ignore[attr-defined]
 
     @route("GET", "/people/{id}/friends")
@@ -796,44 +777,10 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
         return app.present_list(req, app.filter_common(req, profiles_of("Person")), pe(req), cap=50)
 
     @route("GET", "/articles/{id}/followers")
-    def followers(req: Request) -> Response:
-        art = get_article(req)
-        if isinstance(art, Response):
-            return art
+    @with_article
+    def followers(req: Request, art: dict[str, Any]) -> Response:
         items = [db["profiles"][pid] for (pid, aid) in sorted(db["follows"]) if aid == art["id"] and pid in db["profiles"]]
         return app.present(req, [app.profile_entity(p, req.user) for p in items])  # type: ignore[attr-defined]
-
-    @route("GET", "/enterprises")
-    def enterprises(req: Request) -> Response:
-        items = app.filter_common(req, geo_filter(req, profiles_of("Enterprise")))
-        return app.present_list(req, items, pe(req))
-
-    @route("GET", "/enterprises/{id}")
-    def enterprise_get(req: Request) -> Response:
-        prof = app.profile(req.path_args["id"], "Enterprise")
-        if prof is None:
-            return not_found()
-        return app.present(req, app.profile_entity(prof, req.user))  # type: ignore[attr-defined]
-
-    @route("GET", "/people/{person_id}/enterprises")
-    def person_enterprises(req: Request) -> Response:
-        person = app.profile(req.path_args["person_id"], "Person")
-        if person is None:
-            return not_found()
-        items = [p for p in profiles_of("Enterprise") if person["id"] in p["members"]]
-        return app.present_list(req, app.filter_common(req, items), pe(req))
-
-    @route("GET", "/profiles")
-    def profiles(req: Request) -> Response:
-        items = app.filter_common(req, geo_filter(req, profiles_of(None)))
-        return app.present_list(req, items, pe(req))
-
-    @route("GET", "/profiles/{id}")
-    def profile_get(req: Request) -> Response:
-        prof = app.profile(req.path_args["id"], key=P(req).get("key"))
-        if prof is None:
-            return not_found()
-        return app.present(req, app.profile_entity(prof, req.user))  # type: ignore[attr-defined]
 
     def image_route(size: str) -> None:
         def handler(req: Request) -> Response:
@@ -861,9 +808,7 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
         text = req.path_args["id"]
         prof = app.profile(text)
         if prof is None:
-            if text.isdigit() and ("profile", int(text)) in app.deleted:
-                return body_response(200, True, 204, "The profile has been removed.")
-            return not_found()
+            return gone("profile", text)
         if not app.can_edit_profile(req.user, prof) or prof["id"] in (1, 2):  # type: ignore[attr-defined]
             return forbidden()
         del db["profiles"][prof["id"]]
@@ -1109,10 +1054,8 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
         return [{"name": k, "count": v} for k, v in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
 
     @route("GET", "/articles/{id}/tags")
-    def article_tags(req: Request) -> Response:
-        art = get_article(req)
-        if isinstance(art, Response):
-            return art
+    @with_article
+    def article_tags(req: Request, art: dict[str, Any]) -> Response:
         return app.present_list(req, tag_list(art["tags"]), lambda x: x)
 
     def parse_tags(req: Request) -> list[str] | None:
@@ -1126,10 +1069,8 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
         return out
 
     @route("POST", "/articles/{id}/tags", "required")
-    def article_tags_set(req: Request) -> Response:
-        art = get_article(req)
-        if isinstance(art, Response):
-            return art
+    @with_article
+    def article_tags_set(req: Request, art: dict[str, Any]) -> Response:
         tags = parse_tags(req)
         if tags is None:
             return missing("tags")
@@ -1407,10 +1348,8 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
 
     # ================================================================== plugins (enabled in the sandbox)
     @route("GET", "/articles/{id}/comment_paragraph_plugin/comments")
-    def paragraph_comments(req: Request) -> Response:
-        art = get_article(req)
-        if isinstance(art, Response):
-            return art
+    @with_article
+    def paragraph_comments(req: Request, art: dict[str, Any]) -> Response:
         items = [c for c in db["comments"].values() if c["article_id"] == art["id"]]
         uuid = P(req).get("paragraph_uuid")
         if uuid:
@@ -1421,10 +1360,8 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
                                                        "paragraph_uuid": _paragraph(c)})
 
     @route("GET", "/articles/{id}/comment_paragraph_plugin/comments/count")
-    def paragraph_count(req: Request) -> Response:
-        art = get_article(req)
-        if isinstance(art, Response):
-            return art
+    @with_article
+    def paragraph_count(req: Request, art: dict[str, Any]) -> Response:
         counts: dict[str, int] = {}
         for c in db["comments"].values():
             if c["article_id"] == art["id"]:
@@ -1432,10 +1369,8 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
         return json_response(200, counts)
 
     @route("GET", "/articles/{id}/comment_paragraph_plugin/export")
-    def paragraph_export(req: Request) -> Response:
-        art = get_article(req)
-        if isinstance(art, Response):
-            return art
+    @with_article
+    def paragraph_export(req: Request, art: dict[str, Any]) -> Response:
         import csv
         import io
 
