@@ -77,11 +77,9 @@ def _safe(text: str) -> str:
 
 
 def _size(n: int) -> str:
-    if n < 1024:
-        return f"{n} B"
-    if n < 1024 * 1024:
-        return f"{n / 1024:.1f} KB"
-    return f"{n / 1024 / 1024:.1f} MB"
+    from tui.core.history import human_size  # one size formatter for the CLI and the screens
+
+    return human_size(n)
 
 
 def _resolve(args: argparse.Namespace):

@@ -312,6 +312,8 @@ def meter_for(provider: Provider, credential_key: str = "") -> RateMeter:
         meter = _registry.get(key)
         if meter is None:
             meter = _registry[key] = RateMeter(provider.rate_limit, name=provider.name)
+        elif meter.spec != provider.rate_limit:  # the pack was reloaded with other limits
+            meter.spec = provider.rate_limit
         return meter
 
 
