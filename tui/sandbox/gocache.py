@@ -260,6 +260,9 @@ class GoCacheApp:
     def internal_error(self, req: Request) -> Response:
         return _err(500, "Internal server error")
 
+    def bad_request(self, req: Request, message: str) -> Response:
+        return _err(400, message)
+
     def handle(self, req: Request) -> Response:
         if req.path.startswith("/\0"):  # /gocache/... outside /gocache/v1
             return _err(404, "Not found")

@@ -106,6 +106,9 @@ class NoosferoApp:
     def internal_error(self, req: Request) -> Response:
         return grape_error(500, "Internal Server Error")
 
+    def bad_request(self, req: Request, message: str) -> Response:
+        return grape_error(400, message)
+
     def current_user(self, req: Request) -> dict[str, Any] | None:
         params = req.params()
         token = params.get("private_token")

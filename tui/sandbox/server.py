@@ -47,6 +47,14 @@ CREDENTIALS = {
 }
 
 
+#: Bodies larger than this are refused (413) without being read.
+MAX_BODY = 64 * 1024 * 1024
+
+
+class _TooLarge(Exception):
+    pass
+
+
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
@@ -102,13 +110,20 @@ class _Handler(BaseHTTPRequestHandler):
                 self.rfile.readline(65537)
             return b"".join(chunks)
         length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_BODY:
+            raise _TooLarge
         return self.rfile.read(length) if length > 0 else b""
 
     def _dispatch(self) -> None:
         try:
             body = self._read_body()
+        except _TooLarge:
+            self.close_connection = True
+            self._write(json_response(413, {"error": f"Request body too large (over {MAX_BODY} bytes)"}), None, [])
+            return
         except (ValueError, OSError):
-            self.send_error(400, "Bad request body")
+            self.close_connection = True
+            self._write(json_response(400, {"error": "Unreadable request body"}), None, [])
             return
         sandbox = self.server.sandbox
         raw_path, _, query = self.path.partition("?")
@@ -248,6 +263,8 @@ class SandboxServer:
             if req.path in ("/", ""):
                 return json_response(200, self.index())
             return json_response(404, {"error": "Not found", "apis": self.index()["apis"]})
+        if req.body.strip() and req.content_type.endswith("json") and req.json is None:
+            return app.bad_request(req, "The request body is not valid JSON")
         try:
             return app.handle(req)
         except Exception as exc:  # a simulator bug must not kill the connection

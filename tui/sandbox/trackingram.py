@@ -158,6 +158,9 @@ class TrackingramApp:
     def internal_error(self, req: Request) -> Response:
         return self._error("GENERIC ERROR", (0, 0), 500)
 
+    def bad_request(self, req: Request, message: str) -> Response:
+        return self._error("GENERIC ERROR", (0, 0))
+
     def _auth(self, req: Request) -> tuple[str | None, str | None]:
         """(account email, error message)."""
         value = (req.header("Authorization") or "").strip()
