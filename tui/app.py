@@ -78,6 +78,7 @@ class PlaygroundApp(App):
         self.load_warnings: list[str] = []
         self._http_session = None
         self._history = None
+        self._active_id: str | None = None
         if freeze_timings:
             from tui.widgets.rate_meter import FREEZE
 
@@ -96,6 +97,11 @@ class PlaygroundApp(App):
         from tui.themes import theme_variable_defaults
 
         return theme_variable_defaults(self.current_theme)
+
+    def notify(self, message: str, *, title: str = "", severity: str = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Notifications show text as typed: values and server messages may hold `[`…`]` (inert, never markup)."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     @property
     def http_session(self):
@@ -192,10 +198,11 @@ class PlaygroundApp(App):
         ]
         await self.query_one("#app-loading").remove()
         tabs = TabbedContent(id="providers")
+        for pane in panes:  # as if composed: no add_pane round trips, no late activation events
+            tabs.compose_add_child(pane)
         await self.mount(tabs, before=self.query_one(Footer))
-        for pane in panes:
-            await tabs.add_pane(pane)
         if self.providers:
+            self._active_id = self.providers[0].id
             await self.active_panel_built()
 
     async def active_panel_built(self):
@@ -206,6 +213,8 @@ class PlaygroundApp(App):
 
     @on(TabbedContent.TabActivated, "#providers")
     async def _provider_tab(self, event: TabbedContent.TabActivated) -> None:
+        pane_id = event.pane.id or ""
+        self._active_id = pane_id.removeprefix("tab-") or None
         panel = self.active_panel
         if panel is not None:
             await panel.ensure_built()
@@ -232,14 +241,11 @@ class PlaygroundApp(App):
     def active_panel(self):
         from tui.widgets.provider_panel import ProviderPanel
 
-        try:
-            tabs = self.query_one("#providers", TabbedContent)
-        except Exception:
-            return None
-        if not tabs.active:
+        pid = self._active_id
+        if pid is None:
             return None
         try:
-            return tabs.get_pane(tabs.active).query_one(ProviderPanel)
+            return self.query_one(f"#panel-{pid}", ProviderPanel)
         except Exception:
             return None
 
@@ -249,17 +255,24 @@ class PlaygroundApp(App):
         return self.query_one(f"#panel-{provider_id}", ProviderPanel)
 
     async def show_provider(self, provider_id: str):
-        self.query_one("#providers", TabbedContent).active = f"tab-{provider_id}"
+        """Switch to a provider's tab (built if needed) and focus its endpoint filter."""
         panel = self.panel(provider_id)
+        if self._active_id != provider_id:
+            # a focused widget left in the hidden pane would make TabbedContent switch back to it
+            self.set_focus(None)
+        self._active_id = provider_id
+        self.query_one("#providers", TabbedContent).active = f"tab-{provider_id}"
         await panel.ensure_built()
+        panel.focus_filter()
         return panel
 
-    async def jump_to(self, provider_id: str, key: str) -> None:
-        """Show a provider's panel with this endpoint chosen (the palette's jump)."""
+    async def jump_to(self, provider_id: str, key: str):
+        """Show a provider's panel with this endpoint chosen (the palette's jump); returns the panel."""
         from tui.widgets.endpoint_list import EndpointList
 
         panel = await self.show_provider(provider_id)
         panel.query_one(EndpointList).select_key(key)
+        return panel
 
     async def action_panel(self, name: str) -> None:
         panel = self.active_panel
@@ -303,14 +316,10 @@ class PlaygroundApp(App):
             return True if (panel.endpoint is not None and panel.endpoint.paging.paged) else None
         return True
 
-    def action_next_provider(self) -> None:
-        try:
-            tabs = self.query_one("#providers", TabbedContent)
-        except Exception:
-            return
-        ids = [f"tab-{p.id}" for p in self.providers]
-        if tabs.active in ids:
-            tabs.active = ids[(ids.index(tabs.active) + 1) % len(ids)]
+    async def action_next_provider(self) -> None:
+        ids = [p.id for p in self.providers]
+        if self._active_id in ids:
+            await self.show_provider(ids[(ids.index(self._active_id) + 1) % len(ids)])
 
     def action_help(self) -> None:
         try:

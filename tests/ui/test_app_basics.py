@@ -20,6 +20,7 @@ async def ready(app, pilot, provider_id: str | None = None):
             break
         await pilot.pause(0.02)
     assert app.providers, "providers never loaded"
+    await pilot.pause()  # let the first panel's focus settle
     if provider_id:
         await app.show_provider(provider_id)
         await pilot.pause()

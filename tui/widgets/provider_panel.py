@@ -91,6 +91,8 @@ class ProviderPanel(Vertical):
         self._values: dict[str, Any] = {}
         self._form_errors: dict[str, str] = {}
         self.live_url: str | None = None  # set from the credentials dialog
+        #: extra request headers sent with every request of this panel (name, value)
+        self.extra_headers: list[tuple[str, str]] = []
 
     # ---- state ------------------------------------------------------------------------------
 
@@ -193,7 +195,9 @@ class ProviderPanel(Vertical):
         main = Horizontal(EndpointList(self.provider, id="endpoints"), switcher, id="panel-main")
         await self.mount_all([top, main])
         self._refresh_target()
-        self.query_one("#endpoint-filter").focus()
+        if getattr(self.app, "_active_id", None) == self.provider.id:
+            # focusing a widget in a hidden pane would make TabbedContent switch to it
+            self.query_one("#endpoint-filter").focus()
 
     @work(thread=True, group="store")
     def _store_credentials(self, creds: dict) -> None:
@@ -222,7 +226,8 @@ class ProviderPanel(Vertical):
     async def choose(self, endpoint) -> None:
         if self.endpoint is not None:
             self._raw_cache[self.endpoint.key] = self.query_one(ParamForm).raw_values()
-        self.endpoint = endpoint
+        self.endpoint = None  # set again once the form is built
+        self._values, self._form_errors = {}, {}
         summary = endpoint.summary or endpoint.description or ""
         bits = [f"auth: {endpoint.auth}"]
         if endpoint.evidence:
@@ -236,6 +241,8 @@ class ProviderPanel(Vertical):
         self.query_one(Pager).show_position("", False, False)
         await self.query_one(ParamForm).show_endpoint(endpoint, self._raw_cache.get(endpoint.key))
         self.query_one("#field-help", Static).update("")
+        self.endpoint = endpoint
+        self._update_preview()
 
     @on(ParamForm.Changed)
     def _form_changed(self, event: ParamForm.Changed) -> None:
@@ -269,7 +276,7 @@ class ProviderPanel(Vertical):
             name, msg = next(iter(self._form_errors.items()))
             return None, f"{name}: {msg}"
         try:
-            return self.client.prepare(self.endpoint, values), None
+            return self.client.prepare(self.endpoint, values, headers=self.extra_headers), None
         except ValidationError as exc:
             return None, str(exc)
 
@@ -338,7 +345,7 @@ class ProviderPanel(Vertical):
         try:
             login = self.provider.auth.login
             had_token = bool(login and client.credentials.get(login.stores))
-            result = await client.send(endpoint, values, force=force)  # logs in first when needed
+            result = await client.send(endpoint, values, headers=self.extra_headers, force=force)  # logs in if needed
             history = getattr(self.app, "history", None)
             if history is not None:
                 try:
