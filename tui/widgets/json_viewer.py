@@ -50,6 +50,8 @@ _KINDS = ("key", "string", "number", "literal", "punct")
 class JsonViewer(ScrollView, can_focus=True):
     """Shows a Document line by line, highlighted (or plain in raw mode), with search."""
 
+    ALLOW_SELECT = False  # see render_line: selection offsets would double the paint cost
+
     COMPONENT_CLASSES = {
         "json-viewer--key",
         "json-viewer--string",
@@ -414,7 +416,8 @@ class JsonViewer(ScrollView, can_focus=True):
         if strip is None:
             strip = self._make_strip(index, base)
             self._cache[index] = strip
-        return strip.crop_extend(scroll_x, scroll_x + width, base).apply_offsets(scroll_x, index)
+        # No apply_offsets (mouse text selection): it doubles the cost of painting a new page.
+        return strip.crop_extend(scroll_x, scroll_x + width, base)
 
     def _make_strip(self, index: int, base: Style) -> Strip:
         assert self.document is not None
