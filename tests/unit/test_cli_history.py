@@ -78,3 +78,27 @@ def test_call_args_rebuild_the_same_request(providers):
     assert (again.url, again.body, again.headers) == (original.url, original.body, original.headers)
     with pytest.raises(LookupError, match="no history entry 12345"):
         call_args_from_history(12345)
+
+
+def _call_has(option: str) -> bool:
+    from tui.cli import build_parser
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
+    call = sub.choices.get("call")
+    return call is not None and any(option in a.option_strings for a in call._actions)
+
+
+def test_call_from_history_sends_the_same_request_again(sandbox_url, capsys):
+    if not _call_has("--from-history"):
+        pytest.skip("apiplay call --from-history is not wired yet")
+    assert main(["call", "noosfero", "GET", "/communities", "per_page=2", "--sandbox-url", sandbox_url]) == 0
+    first = json.loads(capsys.readouterr().out)
+    entries = History().list()
+    assert entries, "apiplay call should record the exchange in history"
+    entry_id = entries[0].id
+    assert entries[0].values == {"per_page": 2}
+    assert main(["call", "--from-history", str(entry_id), "--sandbox-url", sandbox_url]) == 0
+    assert json.loads(capsys.readouterr().out) == first
+    assert main(["call", "--from-history", "99999", "--sandbox-url", sandbox_url]) == 2
+    assert "no history entry 99999" in capsys.readouterr().err

@@ -262,3 +262,28 @@ def test_curl_form_post_against_sandbox(providers, sandbox_url):
     status, body = _run_curl(to_curl(req, provider=p), {"APIPLAY_GOCACHE_TOKEN": creds["token"]})
     assert status == expected.status_code
     assert body == expected.content
+
+
+def _call_has(option: str) -> bool:
+    from tui.cli import build_parser
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
+    call = sub.choices.get("call")
+    return call is not None and any(option in a.option_strings for a in call._actions)
+
+
+def test_call_as_curl_prints_instead_of_sending(sandbox_url, capsys):
+    if not _call_has("--as"):
+        pytest.skip("apiplay call --as is not wired yet")
+    from tui.cli import main
+    from tui.core.history import History
+
+    assert main(["call", "gocache", "GET", "/domain", "--as", "curl", "--sandbox-url", sandbox_url]) == 0
+    out = capsys.readouterr().out.strip()
+    assert out.startswith("curl ") and "$APIPLAY_GOCACHE_TOKEN" in out and "sandbox-gocache-token" not in out
+    assert History().count() == 0  # nothing was sent
+    assert main(["call", "gocache", "GET", "/domain", "--as", "httpie", "--show-secrets",
+                 "--sandbox-url", sandbox_url]) == 0
+    out = capsys.readouterr().out.strip()
+    assert out.startswith("http ") and "GoCache-Token:sandbox-gocache-token" in out

@@ -71,3 +71,15 @@ def test_list_and_broken_files():
     with pytest.raises(SavedError, match="no saved request named 'zzz'"):
         load("zzz")
     assert store.delete("a") and not store.delete("a")
+
+
+def test_call_save_stores_the_request(sandbox_url, capsys):
+    from tui.cli import build_parser, main
+
+    sub = next(a for a in build_parser()._actions if a.__class__.__name__ == "_SubParsersAction")
+    if not any("--save" in a.option_strings for a in sub.choices["call"]._actions):
+        pytest.skip("apiplay call --save is not wired yet")
+    assert main(["call", "noosfero", "GET", "/communities", "per_page=2", "--save", "two communities",
+                 "--sandbox-url", sandbox_url]) == 0
+    req = load("two communities")
+    assert (req.provider, req.method, req.path, req.values) == ("noosfero", "GET", "/communities", {"per_page": 2})
