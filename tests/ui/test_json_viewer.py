@@ -165,3 +165,33 @@ async def test_a_very_long_line_is_cut_with_a_note():
         strip = viewer._cache.get(1)
         assert strip is not None and "more characters" in "".join(s.text for s in strip)
         assert viewer.virtual_size.width < 50_000
+
+
+async def test_a_search_made_while_a_large_body_is_formatted_runs_when_it_is_ready(monkeypatch):
+    monkeypatch.setattr(jsonview, "CHUNKED_LIMIT", 50_000)
+    monkeypatch.setattr(jsonview, "CHUNK_BYTES", 5_000)
+    monkeypatch.setattr(jsonview, "KEEP_DATA_LIMIT", 50_000)
+    release = __import__("threading").Event()
+    real = jsonview._continue_chunks
+    monkeypatch.setattr(jsonview, "_continue_chunks",
+                        lambda doc, chunker, pause=0.0: (release.wait(10), real(doc, chunker)))
+    doc = jsonview.prepare(orjson.dumps([{"id": i, "name": f"name {i}"} for i in range(4000)]))
+    assert not doc.complete
+    app = ViewerApp()
+    async with app.run_test(size=(80, 20)) as pilot:
+        viewer = app.query_one(JsonViewer)
+        viewer.load(doc)
+        await pilot.pause()
+        assert "formatting" in viewer.border_subtitle
+        assert viewer.search("name 3999") is False  # not there yet: deferred
+        assert "once the body is ready" in viewer.border_subtitle
+        release.set()
+        assert doc.wait(10)
+        for _ in range(100):
+            if viewer.current_match is not None:
+                break
+            await pilot.pause(0.02)
+        line, col = viewer.current_match
+        assert doc.line(line)[col : col + 9] == "name 3999"
+        assert viewer.virtual_size.height == doc.line_count
+        assert "match 1 of 1" in viewer.border_subtitle

@@ -20,6 +20,7 @@ import bisect
 import json
 import re
 import threading
+import time
 from array import array
 from typing import Any, Iterator
 
@@ -48,7 +49,7 @@ TOKEN_KINDS = ("key", "string", "number", "literal", "punct", "space", "text")
 KEEP_DATA_LIMIT = 2_000_000
 #: Pretty-print a top-level array in pieces of about this many input bytes (bounded memory; each
 #: piece holds the GIL for a few ms only, so the UI stays responsive while a large body is prepared).
-CHUNK_BYTES = 1 << 18
+CHUNK_BYTES = 1 << 17
 #: Bodies above this size are pretty-printed chunk-wise when their top level is an array.
 CHUNKED_LIMIT = 4 << 20
 #: Bytes of a hex dump line.
@@ -502,10 +503,16 @@ class _Chunker:
         return _escape_unsafe_json(out)
 
 
-def _continue_chunks(doc: Document, chunker: _Chunker) -> None:
+#: Pause between pieces formatted in the background, so the UI thread gets the GIL promptly.
+YIELD_S = 0.001
+
+
+def _continue_chunks(doc: Document, chunker: _Chunker, pause: float = 0.0) -> None:
     """Append the remaining pieces of a progressive document (runs in a daemon thread)."""
     try:
         while not chunker.done:
+            if pause:
+                time.sleep(pause)
             piece = chunker.next_piece()
             if piece is None:
                 _append_tail_as_text(doc, chunker)
@@ -543,7 +550,7 @@ def _prepare_chunked(body: bytes, *, size: int, content_type: str | None, note: 
     if chunker.done:
         doc._finish()
     elif progressive:
-        threading.Thread(target=_continue_chunks, args=(doc, chunker), daemon=True,
+        threading.Thread(target=_continue_chunks, args=(doc, chunker, YIELD_S), daemon=True,
                          name="apiplay-jsonview").start()
     else:
         _continue_chunks(doc, chunker)
