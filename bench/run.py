@@ -393,6 +393,12 @@ def machine() -> dict:
             "cpu": cpu, "python": platform.python_version(), "textual": tv, "platform": platform.platform()}
 
 
+def gather(out: dict, results: list[dict], fields: dict[str, str]) -> None:
+    """out[key] = the median over runs of each run's `field`."""
+    for key, field in fields.items():
+        out[key] = H.median([r[field] for r in results])
+
+
 def run_all(runs: int, quick: bool, log) -> dict:
     med = H.median
     out: dict = {}
@@ -430,25 +436,19 @@ def run_all(runs: int, quick: bool, log) -> dict:
         out["scroll_ms"] = out["scroll_20mb_ms"]
 
         log("typing in a form field while 20 MB are received and prepared…")
-        res = [spawn("input", origin, str(20 * MB)) for _ in range(runs)]
-        out["input_latency_ms"] = med([r["max_ms"] for r in res])
-        out["input_latency_median_ms"] = med([r["median_ms"] for r in res])
-        out["input_latency_p90_ms"] = med([r["p90_ms"] for r in res])
-        out["input_keys_per_run"] = med([r["keys"] for r in res])
+        gather(out, [spawn("input", origin, str(20 * MB)) for _ in range(runs)], {
+            "input_latency_ms": "max_ms", "input_latency_median_ms": "median_ms",
+            "input_latency_p90_ms": "p90_ms", "input_keys_per_run": "keys"})
 
         count = 30 if quick else 100
         log(f"{count} sequential small GETs through the UI vs raw httpx…")
-        res = [spawn("requests", origin, str(count)) for _ in range(runs)]
-        out["request_overhead_ms"] = med([r["overhead_ms"] for r in res])
-        out["request_ui_ms"] = med([r["ui_ms"] for r in res])
-        out["request_raw_ms"] = med([r["raw_ms"] for r in res])
+        gather(out, [spawn("requests", origin, str(count)) for _ in range(runs)], {
+            "request_overhead_ms": "overhead_ms", "request_ui_ms": "ui_ms", "request_raw_ms": "raw_ms"})
 
         pages = 100 if quick else 500
         log(f"fetch all: {pages} pages through the core's iterator vs raw httpx…")
-        res = [spawn("fetch_all", origin, str(pages)) for _ in range(runs)]
-        out["fetch_all_ratio"] = med([r["ratio"] for r in res])
-        out["fetch_all_s"] = med([r["core_s"] for r in res])
-        out["fetch_all_floor_s"] = med([r["raw_s"] for r in res])
+        gather(out, [spawn("fetch_all", origin, str(pages)) for _ in range(runs)], {
+            "fetch_all_ratio": "ratio", "fetch_all_s": "core_s", "fetch_all_floor_s": "raw_s"})
         out["fetch_all_pages"] = pages
     out["runs"] = runs
     out["machine"] = machine()
