@@ -22,7 +22,8 @@ def _no_rate_headers(r: httpx.Response) -> bool:
 # ============================================================================ GoCache
 
 
-def test_G1_every_gocache_answer_is_json(client):
+def test_G1_every_gocache_answer_is_json(private):
+    client = private()
     answers = [
         client.get(GC + "/domain", headers=H),
         client.get(GC + "/domain/example.com.br", headers=H),
@@ -36,7 +37,8 @@ def test_G1_every_gocache_answer_is_json(client):
         assert isinstance(r.json(), dict)
 
 
-def test_G2_token_goes_in_the_gocache_token_header(client):
+def test_G2_token_goes_in_the_gocache_token_header(private):
+    client = private()
     assert client.get(GC + "/domain", headers={"GoCache-Token": GC_TOKEN}).status_code == 200
     assert client.get(GC + "/domain", headers={"gocache-token": GC_TOKEN}).status_code == 200
     # anywhere else it is not seen
