@@ -7,7 +7,7 @@ import math
 
 import orjson
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from tui.core import jsonview
 from tui.core.jsonview import prepare, prepare_raw, search, tokenize_line
@@ -269,3 +269,32 @@ def test_search_in_a_large_document_from_a_line():
     matches = list(search(doc, "item 19999", start_line=100))
     assert [doc.line(line)[col : col + 10] for line, col in matches] == ["item 19999"] * len(matches)
     assert len(matches) == 1 + 10  # item 19999 and item 199990..199999
+
+
+def test_an_already_parsed_value_is_not_parsed_again(monkeypatch):
+    calls = []
+    real = jsonview._parse_with
+    monkeypatch.setattr(jsonview, "_parse_with", lambda body: calls.append(body) or real(body))
+    doc = prepare(b'{"a": [1, 2]}', data={"a": [1, 2]})
+    assert calls == [] and doc.data == {"a": [1, 2]}
+    assert list(doc.lines()) == ["{", '  "a": [', "    1,", "    2", "  ]", "}"]
+    prepare(b"null", data=None)  # None is ambiguous (null or "could not decode"): parsed here
+    assert calls == [b"null"]
+
+
+element = st.fixed_dictionaries({
+    "id": st.integers(0, 10**6),
+    "s": st.text(alphabet=st.sampled_from('},{ "\\[]:x\u00e9\n'), max_size=12),
+    "l": st.lists(st.integers(-(2**63), 2**63 - 1), max_size=3),
+})
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(element, min_size=1, max_size=120))
+def test_property_chunked_formatting_equals_a_whole_pretty_print(small_chunks, items):
+    body = json.dumps(items).encode()  # the stdlib's ", " and ": " separators
+    if len(body) <= jsonview.CHUNKED_LIMIT:
+        body = body + b" " * (jsonview.CHUNKED_LIMIT + 1 - len(body))
+    doc = prepare(body, progressive=False)
+    assert doc.problem is None and doc.json_lines == doc.line_count
+    assert doc.text() == orjson.dumps(items, option=orjson.OPT_INDENT_2).decode()

@@ -688,6 +688,7 @@ def prepare(
     truncated: bool = False,
     keep_data: bool | None = None,
     progressive: bool = True,
+    data: Any = _MISSING,
 ) -> Document:
     """Turn a response body into a :class:`Document`. Never raises on any input.
 
@@ -699,10 +700,13 @@ def prepare(
     A large top-level JSON array is formatted in pieces; with `progressive` (the default) this
     returns as soon as the first piece is ready and a background thread appends the rest (see
     :attr:`Document.complete`), so the first screen shows at once whatever the body's size.
+
+    `data`: the body's value when the caller has already parsed it (e.g. ``Result.data``), so a
+    small body is not parsed twice. Ignored for None and for large bodies.
     """
     try:
         return _prepare(body, content_type=content_type, truncated=truncated, keep_data=keep_data,
-                        progressive=progressive)
+                        progressive=progressive, data=data)
     except MemoryError:
         return _message_document("The body is too large to show in the memory available.")
     except Exception as exc:  # noqa: BLE001 - the viewer must always get something to show
@@ -718,7 +722,7 @@ def _message_document(message: str) -> Document:
     return Document(message.encode("utf-8"), kind="text", problem=message, size=0, data=None)
 
 
-def _prepare(body, *, content_type, truncated, keep_data, progressive=True) -> Document:
+def _prepare(body, *, content_type, truncated, keep_data, progressive=True, data=_MISSING) -> Document:
     if body is None:
         body = b""
     if isinstance(body, str):
@@ -746,7 +750,10 @@ def _prepare(body, *, content_type, truncated, keep_data, progressive=True) -> D
         if doc is not None:
             return doc
 
-    ok, value, parser = _parse_with(body)
+    if data is not _MISSING and data is not None and keep_data and not truncated:
+        ok, value, parser = True, data, "orjson"
+    else:
+        ok, value, parser = _parse_with(body)
     if ok:
         pretty = _dumps(value, stdlib=parser == "json")
         if pretty is not None:
