@@ -53,14 +53,14 @@ class PlaygroundApp(App):
         _panel_binding("escape", "cancel", "Cancel"),
         _panel_binding("f5", "force_send", "Send anyway"),
         _panel_binding("ctrl+n", "next_page", "Next page"),
-        _panel_binding("ctrl+b", "prev_page", "Prev page"),
-        _panel_binding("ctrl+g", "fetch_all", "Fetch all"),
-        _panel_binding("ctrl+l", "credentials", "Credentials"),
+        _panel_binding("ctrl+b", "prev_page", "Prev"),
+        _panel_binding("ctrl+g", "fetch_all", "All pages"),
+        _panel_binding("ctrl+l", "credentials", "Auth"),
         _panel_binding("ctrl+t", "switch_target", "Target"),
         _panel_binding("ctrl+o", "docs", "Docs"),
-        _panel_binding("ctrl+f", "filter", "Find endpoint"),
+        _panel_binding("ctrl+f", "filter", "Find"),
         _panel_binding("ctrl+r", "reveal", "Reveal secrets", show=False),
-        Binding("f2", "next_provider", "Next provider", id="next_provider"),
+        Binding("f2", "next_provider", "Provider", id="next_provider"),
         Binding("f9", "save_svg", "Screenshot", id="screenshot"),
     ]
 
@@ -204,6 +204,7 @@ class PlaygroundApp(App):
         if self.providers:
             self._active_id = self.providers[0].id
             await self.active_panel_built()
+        self.refresh_bindings()
 
     async def active_panel_built(self):
         panel = self.active_panel
