@@ -120,3 +120,14 @@ def test_trackingram_counters_count_only_authenticated_calls(private):
     for _ in range(3):
         assert c.get(TR + "/trackerGps").json()["count_api"] == 0
     assert c.get(TR + "/trackerGps", auth=TR_AUTH).json()["count_api"] == 1
+
+
+def test_noosfero_fields_and_count(client):
+    r = client.get(NF + "/communities", params={"fields": "id,name", "per_page": 3})
+    assert [set(x) for x in r.json()] == [{"id", "name"}] * 3
+    r = client.get(NF + "/communities/131", params={"fields": '{"only": ["identifier"]}'})
+    assert set(r.json()) == {"identifier"}
+    r = client.get(NF + "/communities/131", params={"fields": '{"except": ["image", "region"]}'})
+    assert "image" not in r.json() and "name" in r.json()
+    r = client.get(NF + "/communities", params={"count": "true"})
+    assert r.json() == {"count": int(client.get(NF + "/communities").headers["total"])}

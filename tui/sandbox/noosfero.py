@@ -263,6 +263,20 @@ class NoosferoApp:
         raw = req.params().get("fields")
         if not raw or not isinstance(obj, dict):
             return obj
+        if isinstance(raw, str) and raw.strip().startswith("{"):  # {"only": [...]} / {"except": [...]}
+            import json
+
+            try:
+                spec = json.loads(raw)
+            except ValueError:
+                spec = {}
+            if isinstance(spec, dict) and isinstance(spec.get("except"), list):
+                drop = {str(n) for n in spec["except"] if isinstance(n, str)}
+                return {k: v for k, v in obj.items() if k not in drop}
+            raw = spec.get("only", []) if isinstance(spec, dict) else []
+            raw = [n for n in raw if isinstance(n, str)]
+        if isinstance(raw, dict):  # fields[only][]=a style
+            raw = as_list(raw.get("only"))
         names = raw if isinstance(raw, list) else str(raw).split(",")
         names = [str(n).strip() for n in names if str(n).strip()]
         return {k: v for k, v in obj.items() if k in names} if names else obj
