@@ -137,3 +137,34 @@ async def test_save_request_cancel():
         await pilot.press("escape")
         await pilot.pause()
     assert app.result is None
+
+
+async def test_palette_recalls_a_saved_request():
+    from tui.screens.save_request import SavedRequestCommands
+
+    SavedRequests().save("two communities", "noosfero", "GET", "/communities", {"per_page": 2, "order": "name"},
+                         target="sandbox")
+    SavedRequests().save("domains", "gocache", "GET", "/domain")
+    opened = []
+
+    class PaletteHost(App):
+        COMMANDS = {SavedRequestCommands}
+
+        async def open_request(self, provider_id, endpoint_key, values, *, target=None):
+            opened.append((provider_id, endpoint_key, values, target))
+
+    app = PaletteHost()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"two comm")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+    assert opened == [("noosfero", "GET /communities", {"per_page": 2, "order": "name"}, "sandbox")]
+
+
+def test_value_text_for_the_form():
+    from tui.screens.save_request import value_text
+
+    assert [value_text(v) for v in ("a b", 5, True, ["x", "y"], {"k": 1})] == ["a b", "5", "true", '["x", "y"]', '{"k": 1}']

@@ -18,6 +18,8 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits
+from textual.command import Provider as CommandProvider
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -127,3 +129,70 @@ class SaveRequestScreen(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+# --------------------------------------------------------------------------------------------------
+# Command palette: recall a saved request
+
+
+def value_text(value) -> str:
+    """A stored value as text for the parameter form (JSON for lists, objects, numbers and booleans)."""
+    import json
+
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+async def open_saved(app, request) -> None:
+    """Open a saved request (or a history entry: same provider / endpoint_key / values shape) in the app.
+
+    Uses ``app.open_request(provider_id, endpoint_key, values, target=...)`` when the app has it;
+    otherwise jumps to the endpoint (``app.jump_to``) and fills the form field by field.
+    """
+    provider_id = getattr(request, "provider", None) or getattr(request, "provider_id", "")
+    values = dict(getattr(request, "values", {}) or {})
+    target = getattr(request, "target", None)
+    opener = getattr(app, "open_request", None)
+    if opener is not None:
+        result = opener(provider_id, request.endpoint_key, values, target=target)
+        if hasattr(result, "__await__"):
+            await result
+        return
+    panel = await app.jump_to(provider_id, request.endpoint_key)
+    form = None
+    try:
+        from tui.widgets.param_form import ParamForm
+
+        form = panel.query_one(ParamForm)
+    except Exception:  # noqa: BLE001 - no form: the endpoint is shown, nothing to fill
+        return
+    for name, value in values.items():
+        form.set_raw(name, value_text(value))
+
+
+class SavedRequestCommands(CommandProvider):
+    """Palette entries "Saved: <name>  (provider METHOD path)" that reopen a saved request.
+
+    Add to the app: ``COMMANDS = App.COMMANDS | {EndpointCommands, SavedRequestCommands}``.
+    """
+
+    def _entries(self):
+        from functools import partial
+
+        store = SavedRequests()
+        known = {p.id for p in getattr(self.app, "providers", []) or []}
+        for req in store.list():
+            if known and req.provider not in known:
+                continue
+            help_text = f"{req.provider} {req.method} {req.path}" + (f" · {req.description}" if req.description else "")
+            yield f"Saved: {req.name}", partial(open_saved, self.app, req), help_text
+
+    async def discover(self) -> Hits:
+        for text, callback, help_text in self._entries():
+            yield DiscoveryHit(text, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for text, callback, help_text in self._entries():
+            score = matcher.match(f"{text} {help_text}")
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), callback, help=help_text[:100])
