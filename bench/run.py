@@ -342,6 +342,49 @@ async def child_fetch_all(origin: str, pages: int) -> None:
     finish({"core_s": core_s, "raw_s": raw_s, "ratio": core_s / raw_s, "pages": pages})
 
 
+async def child_viewer(size: int) -> None:
+    """The viewer alone (no app, no HTTP): prepare in a thread, load, first paint, page-down."""
+    from textual.app import App
+
+    from tui.core import jsonview
+    from tui.sandbox.faults import large_body
+    from tui.widgets.json_viewer import JsonViewer, ResponseBody
+
+    body = large_body(size)
+
+    class ViewerOnly(App):
+        def compose(self):
+            yield ResponseBody()
+
+    app = ViewerOnly()
+    probe = H.FrameProbe(app)
+    async with app.run_test(size=SIZE):
+        viewer = app.query_one(JsonViewer)
+        viewer.focus()
+        await probe.wait_for(lambda: True, nudge=True)
+        await H.idle(0.2)
+        t0 = time.perf_counter()
+        document = await asyncio.to_thread(jsonview.prepare, body)
+        t1 = time.perf_counter()
+        viewer.load(document)
+        t2 = await probe.wait_for(lambda: _painted(viewer, lambda d: d is document))
+        await asyncio.to_thread(document.wait, 120)
+        t3 = time.perf_counter()
+        await H.idle(0.3)
+        height = viewer.scrollable_content_region.height
+        samples = []
+        for _ in range(20):
+            target = int(viewer.scroll_offset.y) + height
+            k0 = H.press(app, "pagedown")
+            k1 = await probe.wait_for(
+                lambda target=target: viewer.scroll_offset.y == target
+                and viewer._cache.get(target + height - 1) is not None)
+            samples.append((k1 - k0) * 1000)
+            await H.idle(0.03)
+        finish({"prepare_first_s": t1 - t0, "load_to_painted_ms": (t2 - t1) * 1000,
+                "complete_s": t3 - t0, "pagedown_ms": statistics.median(samples)})
+
+
 def finish(result: dict) -> None:
     """Print a child's result and leave at once (no shutdown work to wait for or fail in)."""
     print(json.dumps(result), flush=True)
@@ -353,6 +396,7 @@ def child_main(name: str, args: list[str]) -> None:
     children = {
         "startup": lambda: child_startup(args[0]),
         "keyframe": child_keyframe,
+        "viewer": lambda: child_viewer(int(args[0])),
         "large": lambda: child_large(args[0], int(args[1]), int(args[2])),
         "input": lambda: child_input(args[0], int(args[1])),
         "requests": lambda: child_requests(args[0], int(args[1])),
@@ -417,6 +461,11 @@ def run_all(runs: int, quick: bool, log) -> dict:
     log("key to painted frame in the trivial app (the floor for scroll and input)…")
     out["keyframe_floor_ms"] = med([spawn("keyframe")["keyframe_ms"] for _ in range(max(2, runs // 2))])
 
+    log("the body viewer alone with 20 MB (prepare, load, page-down)…")
+    gather(out, [spawn("viewer", str(20 * MB)) for _ in range(max(2, runs // 2))], {
+        "viewer_20mb_first_piece_s": "prepare_first_s", "viewer_20mb_load_ms": "load_to_painted_ms",
+        "viewer_20mb_complete_s": "complete_s", "viewer_20mb_pagedown_ms": "pagedown_ms"})
+
     with H.SandboxProcess(gocache_limit=10**7, trackingram_limit=10**7) as sandbox:
         origin = sandbox.origin
         sizes = [(1, 1 * MB), (5, 5 * MB), (20, 20 * MB)]
@@ -474,6 +523,10 @@ ROWS = [
     ("large_5mb_s", "5 MB response: send key to painted", "s", "large_5mb_floor_s"),
     ("large_5mb_rss_ratio", "5 MB: peak RSS growth / body size", "x", None),
     ("scroll_5mb_ms", "page-down in 5 MB: key to painted", "ms", "keyframe_floor_ms"),
+    ("viewer_20mb_first_piece_s", "viewer alone, 20 MB: prepare until the first screen", "s", None),
+    ("viewer_20mb_load_ms", "viewer alone, 20 MB: load() to painted", "ms", None),
+    ("viewer_20mb_complete_s", "viewer alone, 20 MB: prepare until fully formatted", "s", None),
+    ("viewer_20mb_pagedown_ms", "viewer alone, 20 MB: page-down key to painted", "ms", "keyframe_floor_ms"),
     ("idle_rss_mb", "idle RSS", "MB", "idle_rss_floor_mb"),
     ("peak_rss_mb", "peak RSS (20 MB response shown)", "MB", None),
 ]

@@ -397,6 +397,7 @@ class JsonViewer(ScrollView, can_focus=True):
                 kind: base + self.get_component_rich_style(f"json-viewer--{kind}")
                 for kind in (*_KINDS, "match", "current-match", "more")
             }
+            self._styles["space"] = self._styles["punct"]
         return self._styles
 
     def _base(self) -> Style:
@@ -431,8 +432,18 @@ class JsonViewer(ScrollView, can_focus=True):
         matches = jsonview.find_in_line(line, self._query, self._case_sensitive) if self._query else []
         if not matches:
             if highlight:
+                # Whitespace takes the punctuation style (invisible either way), so ": " and
+                # "  ]," become one segment each: fewer segments, less work per painted line.
                 get = styles.get
-                segments = [Segment(text, get(kind, base)) for kind, text in jsonview.tokenize_line(line)]
+                segments = []
+                last_style = None
+                for kind, piece in jsonview.tokenize_line(line):
+                    style = get(kind, base)
+                    if style is last_style:
+                        segments[-1] = Segment(segments[-1].text + piece, style)
+                    else:
+                        segments.append(Segment(piece, style))
+                        last_style = style
             else:
                 segments = [Segment(line, base)]
         else:
