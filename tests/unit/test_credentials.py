@@ -108,3 +108,28 @@ def test_unknown_stored_fields_still_returned(providers):
     store = CredentialStore(env={})
     store.set("gocache", {"token": "t", "extra": "x"})
     assert store.get(providers["gocache"]) == {"token": "t", "extra": "x"}
+
+
+def test_keyring_opt_in_from_config_toml(monkeypatch):
+    from tui.core import paths
+
+    fake = types.ModuleType("keyring")
+    fake.get_password = lambda service, user: None
+    monkeypatch.setitem(sys.modules, "keyring", fake)
+    assert CredentialStore(env={}).use_keyring is False
+    paths.config_file().parent.mkdir(parents=True, exist_ok=True)
+    paths.config_file().write_text('[credentials]\nstore = "keyring"\n')
+    assert CredentialStore(env={}).use_keyring is True
+    assert CredentialStore(env={"APIPLAY_KEYRING": "0"}).use_keyring is False
+    monkeypatch.delitem(sys.modules, "keyring")
+    monkeypatch.setattr("builtins.__import__", _no_keyring_import(__import__))
+    assert CredentialStore(env={}).use_keyring is False  # opted in, but not installed: the file
+
+
+def _no_keyring_import(real):
+    def fake_import(name, *args, **kwargs):
+        if name == "keyring":
+            raise ImportError("no keyring")
+        return real(name, *args, **kwargs)
+
+    return fake_import

@@ -68,8 +68,8 @@ def mask(value: str) -> str:
 class CredentialStore:
     """Where credentials live. Cheap to create; reads the file on each call (another instance may write it).
 
-    `env` defaults to ``os.environ``; `use_keyring` None means: when opted in by ``APIPLAY_KEYRING`` or
-    settings (pass ``use_keyring=settings.credentials_store == "keyring"``).
+    `env` defaults to ``os.environ``; `use_keyring` None means: as the settings say (``APIPLAY_KEYRING=1``,
+    or ``[credentials] store = "keyring"`` in config.toml); the keyring is used only when importable.
     """
 
     def __init__(
@@ -82,7 +82,10 @@ class CredentialStore:
         self.path = Path(path) if path is not None else paths.credentials_file()
         self._env = env if env is not None else os.environ
         if use_keyring is None:
-            use_keyring = self._env.get("APIPLAY_KEYRING", "").strip().lower() in ("1", "true", "yes", "on")
+            # APIPLAY_KEYRING, else config.toml / state.toml ``[credentials] store``
+            from tui.core.settings import load_settings
+
+            use_keyring = load_settings(self._env)[0].credentials_store == "keyring"
         self.use_keyring = bool(use_keyring) and keyring_available()
         self.warnings: list[str] = []
 
