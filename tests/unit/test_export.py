@@ -287,3 +287,18 @@ def test_call_as_curl_prints_instead_of_sending(sandbox_url, capsys):
                  "--sandbox-url", sandbox_url]) == 0
     out = capsys.readouterr().out.strip()
     assert out.startswith("http ") and "GoCache-Token:sandbox-gocache-token" in out
+
+
+def test_save_body(tmp_path):
+    from tui.core.export import SaveBodyError, save_body
+
+    body = b'{"a": 1}\x00\xff'
+    p = save_body(tmp_path / "out.json", body)
+    assert p.read_bytes() == body
+    with pytest.raises(SaveBodyError, match="already exists"):
+        save_body(p, b"x")
+    assert save_body(p, b"x", overwrite=True).read_bytes() == b"x"
+    with pytest.raises(SaveBodyError, match="does not exist"):
+        save_body(tmp_path / "nope" / "f", b"x")
+    with pytest.raises(SaveBodyError, match="is a directory"):
+        save_body(tmp_path, b"x")

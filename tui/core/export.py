@@ -20,6 +20,7 @@ No Textual, no I/O.
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 from typing import TYPE_CHECKING, Iterable, Mapping
@@ -28,6 +29,8 @@ from urllib.parse import parse_qsl, quote, quote_plus, urlsplit
 from tui.core.model import PreparedRequest
 
 if TYPE_CHECKING:  # pragma: no cover
+    from pathlib import Path
+
     from tui.core.model import Provider
 
 #: Header names whose values are always credentials, whatever the pack says.
@@ -40,7 +43,7 @@ SENSITIVE_QUERY = frozenset({"private_token", "access_token", "api_key", "apikey
 
 MASK = "****"
 
-__all__ = ["to_curl", "to_httpie", "mask_secrets", "secret_variants", "secret_env_names",
+__all__ = ["to_curl", "to_httpie", "save_body", "SaveBodyError", "mask_secrets", "secret_variants", "secret_env_names",
            "SENSITIVE_HEADERS", "SENSITIVE_QUERY", "MASK"]
 
 
@@ -307,3 +310,37 @@ def to_httpie(
     for k, v in form_items or ():
         items.append(_word(f"{k}={v}", names))
     return prefix + _join(words + items, multiline)
+
+
+# --------------------------------------------------------------------------------------------------
+# Saving a body
+
+
+class SaveBodyError(Exception):
+    """The body could not be saved; ``str(exc)`` is a plain message naming the file."""
+
+
+def save_body(path: "str | os.PathLike[str]", body: bytes, *, overwrite: bool = False) -> "Path":
+    """Write an answer body to `path` (``~`` expanded) atomically. Returns the absolute path.
+
+    Refuses (SaveBodyError) to replace an existing file unless `overwrite`, to write into a directory that
+    does not exist, or onto a directory.
+    """
+    from pathlib import Path
+
+    from tui.core.atomic import write_atomic
+
+    target = Path(path).expanduser()
+    if not str(path).strip():
+        raise SaveBodyError("no file name given")
+    if target.is_dir():
+        raise SaveBodyError(f"{target} is a directory; give a file name")
+    if not target.parent.is_dir():
+        raise SaveBodyError(f"cannot save to {target}: the folder {target.parent} does not exist")
+    if target.exists() and not overwrite:
+        raise SaveBodyError(f"{target} already exists")
+    try:
+        write_atomic(target, body)
+    except OSError as exc:
+        raise SaveBodyError(f"cannot save to {target}: {exc.strerror or exc}") from None
+    return target.resolve()
