@@ -116,6 +116,7 @@ class HttpSession:
         response: httpx.Response | None = None
         chunks: list[bytes] = []
         size = 0
+        blocked: str | None = None
         try:
             for hop in range(self.max_redirects + 1):
                 req = client.build_request(method, url, headers=headers, content=body, timeout=to)
@@ -124,8 +125,14 @@ class HttpSession:
                 response = await client.send(req, stream=True)
                 location = response.headers.get("location")
                 if response.is_redirect and location and hop < self.max_redirects:
-                    await response.aclose()
                     new_url = urljoin(url, location)
+                    if response.status_code in (307, 308) and body and prepared.secrets and (
+                        _origin(new_url) != _origin(url)
+                    ):  # 307/308 resend the body: never carry credentials (a login's password) to another host
+                        blocked = (f"did not follow the redirect to {_host_port(new_url)}: it would resend "
+                                   "the request body, which holds credentials, to another host")
+                        break
+                    await response.aclose()
                     if _origin(new_url) != _origin(url):
                         headers = [
                             (k, v) for k, v in headers
@@ -157,6 +164,8 @@ class HttpSession:
                 if size > cap:
                     ex.truncated = True
                     break
+            if blocked:
+                ex.error, ex.error_kind = blocked, "protocol"
         except asyncio.CancelledError:
             raise
         except httpx.HTTPError as exc:
