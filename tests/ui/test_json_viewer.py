@@ -195,3 +195,17 @@ async def test_a_search_made_while_a_large_body_is_formatted_runs_when_it_is_rea
         assert doc.line(line)[col : col + 9] == "name 3999"
         assert viewer.virtual_size.height == doc.line_count
         assert "match 1 of 1" in viewer.border_subtitle
+
+
+async def test_notes_and_searches_with_markup_are_shown_literally():
+    app = ViewerApp()
+    async with app.run_test(size=(90, 12)) as pilot:
+        viewer = app.query_one(JsonViewer)
+        viewer.load(jsonview.prepare(b"<x>", content_type="text/[bold]html[/]"))
+        await pilot.pause()
+        # the server's content type is shown as sent, never parsed as markup
+        assert "text/[bold]html[/]" in viewer._border_title.plain
+        viewer.load(jsonview.prepare(b'{"a": "[/]"}'))
+        viewer.search("[/]")
+        await pilot.pause()
+        assert viewer.current_match == (1, 8)

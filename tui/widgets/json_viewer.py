@@ -24,7 +24,8 @@ from textual import on
 from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.containers import Vertical
-from textual.geometry import Region, Size
+from textual.content import Content
+from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -150,7 +151,7 @@ class JsonViewer(ScrollView, can_focus=True):
         self._reset_search()
         self._pending_search = None
         self._set_virtual_size(document)
-        self.border_title = document.problem or ""
+        self.border_title = Content(document.problem or "")  # Content: never parsed as markup
         self.scroll_to(0, 0, animate=False, immediate=True)
         if document.complete:
             self._measure_width(document)
@@ -179,7 +180,7 @@ class JsonViewer(ScrollView, can_focus=True):
         complete = document.complete  # read before the counts: nothing is missed
         if document.line_count != self.virtual_size.height or complete:
             self._set_virtual_size(document)
-            self.border_title = document.problem or ""
+            self.border_title = Content(document.problem or "")  # Content: never parsed as markup
             self._update_subtitle()
         if complete:
             self._stop_growth()
@@ -238,7 +239,7 @@ class JsonViewer(ScrollView, can_focus=True):
         if text and self.document is not None and not self.document.complete:
             # the rest of a large body is still being prepared: search once it is all there
             self._pending_search = (text, case_sensitive)
-            self.border_subtitle = f"searching for {text!r} once the body is ready…"
+            self.border_subtitle = Content(f"searching for {text!r} once the body is ready…")
             return False
         self._query = text
         self._case_sensitive = case_sensitive
@@ -367,7 +368,7 @@ class JsonViewer(ScrollView, can_focus=True):
                 parts.append(f"match {self._current + 1:,} of {total}")
             else:
                 parts.append("no matches")
-        self.border_subtitle = " · ".join(parts)
+        self.border_subtitle = Content(" · ".join(parts))
 
     # ------------------------------------------------------------------ rendering
 
