@@ -14,6 +14,16 @@ from tui.widgets.param_form import ParamForm, ParamRow
 sandbox_url = "http://127.0.0.1:9"  # nothing is sent in these tests
 
 
+async def choose(app, pilot, provider_id: str, key: str):
+    """Jump to an endpoint and wait until its form is built."""
+    panel = await app.jump_to(provider_id, key)
+    for _ in range(500):
+        if panel.endpoint is not None and panel.endpoint.key == key:
+            return panel
+        await pilot.pause(0.02)
+    raise AssertionError(f"{key} was never shown")
+
+
 async def ready(app, pilot, provider_id: str | None = None):
     for _ in range(200):
         if app.providers and app.active_panel is not None and app.active_panel.built:
@@ -81,14 +91,13 @@ async def test_bad_value_is_marked_and_sending_refused():
     app = PlaygroundApp(sandbox_url=sandbox_url)
     async with app.run_test(size=(160, 50)) as pilot:
         await ready(app, pilot)
-        await app.jump_to("noosfero", "GET /communities")
-        await pilot.pause()
-        panel = app.active_panel
+        panel = await choose(app, pilot, "noosfero", "GET /communities")
         form = panel.query_one(ParamForm)
         assert form.set_raw("per_page", "twenty")
         await pilot.pause()
         row = next(r for r in form.rows if r.param.name == "per_page")
         assert row.has_class("-invalid")
+        await pilot.pause()
         assert "whole number" in str(row.query_one(".param-error").render())
         # the preview says why it cannot go
         assert "per_page" in str(panel.query_one("#request-preview").render())
@@ -107,10 +116,9 @@ async def test_missing_required_path_value_refused():
     app = PlaygroundApp(sandbox_url=sandbox_url)
     async with app.run_test(size=(160, 50)) as pilot:
         await ready(app, pilot)
-        await app.jump_to("noosfero", "GET /communities/{id}")
-        await pilot.pause()
-        panel = app.active_panel
+        panel = await choose(app, pilot, "noosfero", "GET /communities/{id}")
         assert panel.send() is False
+        await pilot.pause()
         await pilot.pause()
         row = next(r for r in panel.query(ParamRow) if r.param.name == "id")
         assert row.has_class("-invalid") and "required" in str(row.query_one(".param-error").render())
@@ -127,8 +135,7 @@ async def test_target_switch_changes_base_url():
         text = str(panel.query_one("#target-text").render())
         assert "LIVE" in text and "127.0.0.1" not in text and "https://" in text
         # nothing is configured for live: sending is refused, naming the variables
-        await app.jump_to("trackingram", "GET /trackerGps")
-        await pilot.pause()
+        await choose(app, pilot, "trackingram", "GET /trackerGps")
         assert panel.send() is False
         assert "APIPLAY_TRACKINGRAM" in panel.query_one("#response").status_text
         await pilot.press("ctrl+t")

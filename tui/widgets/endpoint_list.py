@@ -21,14 +21,15 @@ METHOD_STYLE = {
     "PATCH": "$method-patch",
     "DELETE": "$method-delete",
 }
-#: characters of summary + marks on an option's second line
-SUMMARY_WIDTH = 36
-AUTH_MARK = {"none": "open", "optional": "token optional", "required": "token", "admin": "admin"}
+#: usable characters on an option's line
+LINE_WIDTH = 43
+AUTH_MARK = {"none": "open", "optional": "optional", "required": "token", "admin": "admin"}
+EVIDENCE_MARK = {"documented": "documented", "seen-in-client": "client", "inferred": "inferred"}
 
 
 def method_badge(method: str) -> Content:
     style = METHOD_STYLE.get(method, "$method-other")
-    return Content.styled(f"{method:<6}", f"bold {style}")
+    return Content.styled(f"{method:<7}", f"bold {style}")
 
 
 def matches(endpoint, words: list[str]) -> bool:
@@ -38,19 +39,29 @@ def matches(endpoint, words: list[str]) -> bool:
 
 
 def endpoint_prompt(endpoint) -> Content:
-    bits = [AUTH_MARK.get(endpoint.auth, endpoint.auth)]
+    """Two lines: method badge, path and (right) auth / evidence marks; then the summary."""
+    marks = AUTH_MARK.get(endpoint.auth, endpoint.auth)
     if endpoint.evidence:
-        bits.append(endpoint.evidence)
-    tail = " · " + " · ".join(bits)
-    summary = (endpoint.summary or endpoint.operation_id or "").splitlines()[0] if (endpoint.summary or endpoint.operation_id) else ""
-    room = max(8, SUMMARY_WIDTH - len(tail))
+        marks += " · " + EVIDENCE_MARK.get(endpoint.evidence, endpoint.evidence)
+    first = 7 + len(endpoint.path)
+    summary = (endpoint.summary or endpoint.operation_id or "").strip().splitlines()
+    summary = summary[0] if summary else ""
+    if first + 2 + len(marks) <= LINE_WIDTH:
+        line1_marks = " " * (LINE_WIDTH - first - len(marks)) + marks
+        tail = ""
+    else:
+        line1_marks, tail = "", "  " + marks
+    room = LINE_WIDTH - 7 - len(tail)
     if len(summary) > room:
         summary = summary[: room - 1].rstrip() + "…"
+    if tail:
+        summary = summary.ljust(room)
     return Content.assemble(
         method_badge(endpoint.method),
         (endpoint.path, "bold"),
-        "\n      ",
-        (summary, ""),
+        (line1_marks, "italic $text-muted"),
+        "\n       ",
+        (summary, "$text-muted"),
         (tail, "italic $text-muted"),
     )
 
@@ -60,8 +71,9 @@ class EndpointList(Vertical):
 
     DEFAULT_CSS = """
     EndpointList { width: 46; height: 1fr; }
-    EndpointList > Input { margin: 0; }
-    EndpointList > OptionList { height: 1fr; border: none; padding: 0; }
+    EndpointList > Input { margin: 0 0 1 0; }
+    EndpointList > OptionList { height: 1fr; border: none; border-left: blank; padding: 0; scrollbar-size-vertical: 1; }
+    EndpointList > OptionList:focus { border: none; border-left: tall $accent; }
     EndpointList > OptionList > .option-list--option-disabled { color: $accent; text-style: bold; }
     EndpointList #endpoint-count { height: 1; color: $text-muted; padding: 0 1; }
     """
@@ -79,7 +91,7 @@ class EndpointList(Vertical):
         self._shown: list = []
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="Filter endpoints: method, path, words", id="endpoint-filter")
+        yield Input(placeholder="Find endpoint (ctrl+f): method, path, words", id="endpoint-filter", compact=True)
         yield OptionList(id="endpoint-options")
 
     def on_mount(self) -> None:
@@ -92,6 +104,8 @@ class EndpointList(Vertical):
     def apply_filter(self, text: str) -> None:
         words = text.lower().split()
         shown = [e for e in self.provider.endpoints if matches(e, words)]
+        if words:  # the closest match first: the path holding the words, then the shortest path
+            shown.sort(key=lambda e: (not all(w in f"{e.method} {e.path}".lower() for w in words), len(e.path)))
         self._shown = shown
         self.option_list.set_options(self._options(shown))
         first = self._first_enabled()
@@ -100,7 +114,7 @@ class EndpointList(Vertical):
         self.border_subtitle = f"{len(shown)} of {len(self.provider.endpoints)}"
 
     def _options(self, endpoints: list) -> Iterable[Option]:
-        by_tag: dict[str, list] = {}
+        by_tag: dict[str, list] = {}  # groups in the order of their best match
         for ep in endpoints:
             by_tag.setdefault(ep.tag or "other", []).append(ep)
         for tag, eps in by_tag.items():

@@ -29,10 +29,10 @@ class Pager(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Button("⏮ First", id="pager-first", compact=True)
-        yield Button("◀ Prev (ctrl+b)", id="pager-prev", compact=True)
-        yield Button("Next ▶ (ctrl+n)", id="pager-next", compact=True)
+        yield Button("◀ Prev", id="pager-prev", compact=True)
+        yield Button("Next ▶", id="pager-next", compact=True)
         yield Static("", id="pager-position")
-        yield Button("Fetch all (ctrl+g)", id="pager-all", compact=True)
+        yield Button("All pages", id="pager-all", compact=True)
         yield ProgressBar(total=None, show_eta=False, id="pager-progress")
         yield Static("", id="pager-status")
 
@@ -70,7 +70,7 @@ class Pager(Horizontal):
 
     def end_fetch(self, text: str) -> None:
         self.remove_class("-fetching")
-        self.query_one("#pager-all", Button).label = "Fetch all (ctrl+g)"
+        self.query_one("#pager-all", Button).label = "All pages"
         self.status(text)
 
     def status(self, text: str, warn: bool = False) -> None:

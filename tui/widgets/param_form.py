@@ -15,7 +15,7 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.widget import Widget
@@ -52,19 +52,22 @@ def coerce(param, text: str) -> Any:
     return coerce_value(param, text)
 
 
-class ParamRow(Vertical):
-    """One parameter: label, editor, and a line for its error."""
+class ParamRow(Widget):
+    """One parameter: label and editor side by side; a line with the error below when there is one.
+
+    Three widgets per row (the error line is mounted only when needed): forms of 30 parameters
+    must build in a blink.
+    """
 
     DEFAULT_CSS = """
-    ParamRow { height: auto; margin: 0 0 0 0; }
-    ParamRow > Horizontal { height: auto; }
-    ParamRow .param-label { width: 30; height: 1; padding: 0 1 0 0; }
-    ParamRow Input, ParamRow Select { width: 1fr; }
-    ParamRow Switch { width: auto; height: 1; border: none; padding: 0; }
-    ParamRow TextArea { height: 6; width: 1fr; }
-    ParamRow .param-error { display: none; color: $error; padding: 0 0 0 30; height: auto; }
-    ParamRow.-invalid .param-error { display: block; }
-    ParamRow.-invalid Input, ParamRow.-invalid TextArea { border-left: outer $error; }
+    ParamRow { height: auto; layout: grid; grid-size: 2; grid-columns: 30 1fr; grid-rows: auto; }
+    ParamRow > .param-label { width: 30; height: 1; padding: 0 1 0 0; }
+    ParamRow > Input, ParamRow > Select { width: 1fr; }
+    ParamRow > Switch { width: auto; height: 1; border: none; padding: 0; }
+    ParamRow > TextArea { height: 6; width: 1fr; }
+    ParamRow > .param-error { column-span: 2; color: $error; padding: 0 0 0 30; height: auto; }
+    ParamRow.-invalid > .param-label { color: $error; }
+    ParamRow.-invalid > Input, ParamRow.-invalid > TextArea { border-left: outer $error; }
     """
 
     def __init__(self, param, index: int, initial: str | None = None) -> None:
@@ -80,10 +83,8 @@ class ParamRow(Vertical):
         mark = Content.styled(" *", "bold $error") if p.required else Content("")
         kind = p.type if p.type != "array" else f"array of {p.items_type or 'string'}"
         label = Content.assemble((p.name, "bold"), mark, (f"  {kind} · {LOCATION_WORD.get(p.location, p.location)}", "$text-muted"))
-        with Horizontal():
-            yield Label(label, classes="param-label")
-            yield self._editor()
-        yield Static("", classes="param-error")
+        yield Label(label, classes="param-label")
+        yield self._editor()
 
     def _editor(self) -> Widget:
         p = self.param
@@ -152,7 +153,15 @@ class ParamRow(Vertical):
     def show_error(self, message: str | None) -> None:
         self.error = message
         self.set_class(bool(message), "-invalid")
-        self.query_one(".param-error", Static).update(Content(message or ""))
+        lines = self.query(".param-error")
+        if message:
+            text = Content.assemble(("✗ ", "bold"), message)
+            if lines:
+                lines.first(Static).update(text)
+            else:
+                self.mount(Static(text, classes="param-error"))
+        else:
+            lines.remove()
 
 
 class ParamForm(VerticalScroll):

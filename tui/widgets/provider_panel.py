@@ -79,6 +79,9 @@ class ProviderPanel(Vertical):
         self.sandbox_origin = sandbox_origin
         self.credentials: dict[str, str] = self._initial_credentials(target)
         self.built = False
+        self._building = False
+        self._choosing = None  # the endpoint whose form is being built
+        self._send_when_chosen = False
         self.endpoint = None
         self.result = None  # the last core Result shown
         self.prepared = None  # the last PreparedRequest sent
@@ -175,9 +178,9 @@ class ProviderPanel(Vertical):
 
     async def ensure_built(self) -> None:
         """Mount the heavy children (first time the panel is shown)."""
-        if self.built:
+        if self.built or self._building:
             return
-        self.built = True
+        self._building = True
         await self.query_one("#panel-loading").remove()
         top = Vertical(TargetBar(id="target-bar"), RateMeter(self.meter_snapshot, id="rate-meter"), id="panel-top")
         request_side = Vertical(
@@ -192,12 +195,15 @@ class ProviderPanel(Vertical):
         from tui.widgets.docs_pane import DocsPane
 
         switcher = ContentSwitcher(workspace, DocsPane(self.provider, id="docs"), initial="workspace", id="panel-switcher")
-        main = Horizontal(EndpointList(self.provider, id="endpoints"), switcher, id="panel-main")
+        # the endpoint list first, focused at once, so keys typed while the rest mounts are not lost
+        main = Horizontal(EndpointList(self.provider, id="endpoints"), id="panel-main")
         await self.mount_all([top, main])
-        self._refresh_target()
         if getattr(self.app, "_active_id", None) == self.provider.id:
-            # focusing a widget in a hidden pane would make TabbedContent switch to it
+            # (focusing a widget in a hidden pane would make TabbedContent switch to it)
             self.query_one("#endpoint-filter").focus()
+        await main.mount(switcher)
+        self.built = True
+        self._refresh_target()
 
     @work(thread=True, group="store")
     def _store_credentials(self, creds: dict) -> None:
@@ -227,6 +233,7 @@ class ProviderPanel(Vertical):
         if self.endpoint is not None:
             self._raw_cache[self.endpoint.key] = self.query_one(ParamForm).raw_values()
         self.endpoint = None  # set again once the form is built
+        self._choosing = endpoint
         self._values, self._form_errors = {}, {}
         summary = endpoint.summary or endpoint.description or ""
         bits = [f"auth: {endpoint.auth}"]
@@ -243,6 +250,11 @@ class ProviderPanel(Vertical):
         self.query_one("#field-help", Static).update("")
         self.endpoint = endpoint
         self._update_preview()
+        if self._choosing is endpoint:
+            self._choosing = None
+            if self._send_when_chosen:  # ctrl+s pressed while the form was being built
+                self._send_when_chosen = False
+                self.send()
 
     @on(ParamForm.Changed)
     def _form_changed(self, event: ParamForm.Changed) -> None:
@@ -299,6 +311,9 @@ class ProviderPanel(Vertical):
 
     def send(self, force: bool = False, values: dict | None = None) -> bool:
         """Validate and send the form's request in a worker. False (with the reason shown) if refused."""
+        if self.built and self.endpoint is None and self._choosing is not None and values is None:
+            self._send_when_chosen = True
+            return True
         if not self.built or self.endpoint is None:
             self.app.notify("Choose an endpoint first: type in the filter box, then enter.", title="Not sent")
             return False
@@ -593,7 +608,8 @@ class ProviderPanel(Vertical):
             switcher.current = "docs"
 
     def focus_filter(self) -> None:
-        self.query_one("#endpoint-filter").focus()
+        for widget in self.query("#endpoint-filter"):
+            widget.focus()
 
     def edit_credentials(self) -> None:
         try:
