@@ -213,7 +213,7 @@ def build() -> dict[str, Any]:
         topic = r.choice(TOPICS)
         city, _ = r.choice(CITIES)
         title = r.choice(TITLES).format(topic=topic.lower() if r.random() < 0.5 else topic, city=city,
-                                        month=r.choice(MONTHS)) + f" #{aid}"
+                                        month=r.choice(MONTHS))
         parent = r.choice(containers) if r.random() < 0.35 else None
         if parent is not None:
             owner = db["articles"][parent]["profile_id"]
@@ -230,6 +230,13 @@ def build() -> dict[str, Any]:
             kind = "UploadedFile"
         body = "".join(f"<p>{s}</p>" for s in r.sample(SENTENCES, r.randint(2, 5)))
         db["articles"][aid] = _article(aid, kind, title, body, owner, author, _ts(r, 600), r, parent)
+    seen_paths: set[tuple[int, int | None, str]] = set()
+    for art in db["articles"].values():  # slugs unique within a profile and folder, as Noosfero keeps them
+        key = (art["profile_id"], art["parent_id"], art["slug"])
+        if key in seen_paths:
+            art["slug"] = f"{art['slug']}-{art['id']}"
+            key = (art["profile_id"], art["parent_id"], art["slug"])
+        seen_paths.add(key)
     # ana writes in her first community, so edits by her are allowed
     for a in list(db["articles"].values())[:3]:
         a["author_id"] = 1
