@@ -144,3 +144,13 @@ def test_two_processes_write_concurrently():
     assert h.count() == 400
     urls = {e.url for e in h.list(limit=None)}
     assert len(urls) == 400
+
+
+def test_bounded_by_total_bytes_keeps_newest():
+    h = History(max_entries=1000, body_cap=1000, max_bytes=2500)
+    ids = [h.add(make_exchange(url=f"http://h/{n}", resp_body=b"x" * 1000)) for n in range(6)]
+    assert [e.id for e in h.list(limit=None)] == ids[::-1][:2]  # 2 x 1000 fit in 2500, 3 do not
+    big = History(max_entries=1000, body_cap=10_000, max_bytes=100)
+    i = big.add(make_exchange(resp_body=b"y" * 5000))
+    assert big.get(i).body == b"y" * 5000  # the newest entry stays even when alone it is over the cap
+    assert big.count() == 1

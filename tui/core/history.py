@@ -2,8 +2,9 @@
 
 * WAL mode, a busy timeout and ``BEGIN IMMEDIATE`` write transactions: two apiplay instances (or the CLI
   next to the TUI) can write at once.
-* Bounded: each :meth:`History.add` keeps only the newest ``max_entries`` rows, pruning in the same
-  transaction; bodies are kept up to ``body_cap`` bytes (256 KiB by default).
+* Bounded: each :meth:`History.add` keeps only the newest ``max_entries`` rows (5000) whose bodies
+  together fit in ``max_bytes`` (64 MiB), pruning in the same transaction; each body is kept up to
+  ``body_cap`` bytes (256 KiB).
 * Secrets never stored: every ``PreparedRequest.secrets`` value is masked wherever it appears (URL, headers,
   bodies), and so are the values of credential headers (Authorization, PRIVATE-TOKEN, GoCache-Token, ...),
   credential query parameters (private_token, ...), user:password in a URL, secret-looking JSON fields
@@ -35,6 +36,8 @@ from tui.core.model import Exchange
 
 DEFAULT_MAX_ENTRIES = 5000
 DEFAULT_BODY_CAP = 256 * 1024
+#: Total bytes of stored bodies (request + answer) kept; the oldest entries go first.
+DEFAULT_MAX_BYTES = 64 * 2**20
 SCHEMA_VERSION = 1
 
 #: JSON field names (and form keys) whose values are credentials, masked in stored bodies.
@@ -65,9 +68,11 @@ CREATE TABLE IF NOT EXISTS exchanges (
     body BLOB,
     truncated INTEGER NOT NULL DEFAULT 0,
     error TEXT,
-    error_kind TEXT
+    error_kind TEXT,
+    stored_bytes INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS exchanges_provider ON exchanges(provider_id, id);
+CREATE INDEX IF NOT EXISTS exchanges_bytes ON exchanges(id, stored_bytes);
 """
 
 _LIST_COLUMNS = ("id, created_at, provider_id, target, endpoint_key, method, url, content_type, request_values, "
@@ -248,11 +253,13 @@ class History:
         *,
         max_entries: int = DEFAULT_MAX_ENTRIES,
         body_cap: int = DEFAULT_BODY_CAP,
+        max_bytes: int = DEFAULT_MAX_BYTES,
         busy_timeout_s: float = 10.0,
     ) -> None:
         self.path = Path(path) if path is not None else paths.history_file()
         self.max_entries = max(1, int(max_entries))
         self.body_cap = max(0, int(body_cap))
+        self.max_bytes = max(0, int(max_bytes))
         self.busy_timeout_s = busy_timeout_s
         self.warnings: list[str] = []
         self._lock = threading.RLock()
@@ -260,7 +267,8 @@ class History:
 
     @classmethod
     def from_settings(cls, settings: Any, path: str | os.PathLike[str] | None = None) -> "History":
-        return cls(path, max_entries=settings.history_size, body_cap=settings.history_body_cap)
+        return cls(path, max_entries=settings.history_size, body_cap=settings.history_body_cap,
+                   max_bytes=getattr(settings, "history_max_bytes", DEFAULT_MAX_BYTES))
 
     # ------------------------------------------------------------------ connection
 
@@ -340,6 +348,8 @@ class History:
         if len(body) > self.body_cap:
             body, truncated = body[: self.body_cap], True
         resp_ctype = exchange.header("content-type")
+        req_body = mask_body(req.body[: self.body_cap] if req.body else req.body, secrets, req.content_type)
+        stored_body = mask_body(body, secrets, resp_ctype)
         row = (
             exchange.started_at or time.time(),
             provider_id or req.provider_id,
@@ -348,7 +358,7 @@ class History:
             req.method.upper(),
             mask_url(req.url, secrets),
             json.dumps(mask_headers(req.headers, secrets)),
-            mask_body(req.body[: self.body_cap] if req.body else req.body, secrets, req.content_type),
+            req_body,
             req.content_type,
             json.dumps(_safe_values(req.values or {}, secrets), ensure_ascii=False),
             exchange.status,
@@ -356,10 +366,11 @@ class History:
             float(exchange.elapsed_s or 0.0),
             int(exchange.size or len(exchange.body or b"")),
             json.dumps(mask_headers(exchange.headers, secrets)),
-            mask_body(body, secrets, resp_ctype),
+            stored_body,
             int(truncated),
             mask_secrets(exchange.error, secrets) if exchange.error else None,
             exchange.error_kind,
+            len(req_body or b"") + len(stored_body or b""),
         )
         with self._lock:
             conn = self._connect()
@@ -368,8 +379,8 @@ class History:
                 cur = conn.execute(
                     "INSERT INTO exchanges (created_at, provider_id, target, endpoint_key, method, url, "
                     "request_headers, request_body, content_type, request_values, status, reason, elapsed_s, "
-                    "size, response_headers, body, truncated, error, error_kind) "
-                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    "size, response_headers, body, truncated, error, error_kind, stored_bytes) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     row,
                 )
                 new_id = int(cur.lastrowid)
@@ -377,6 +388,13 @@ class History:
                     "DELETE FROM exchanges WHERE id <= "
                     "(SELECT id FROM exchanges ORDER BY id DESC LIMIT 1 OFFSET ?)",
                     (self.max_entries,),
+                )
+                # the newest entry always stays, whatever its size
+                conn.execute(
+                    "DELETE FROM exchanges WHERE id < ? AND id <= (SELECT COALESCE(MAX(id), -1) FROM "
+                    "(SELECT id, SUM(stored_bytes) OVER (ORDER BY id DESC) AS running FROM exchanges) "
+                    "WHERE running > ?)",
+                    (new_id, self.max_bytes),
                 )
                 conn.execute("COMMIT")
             except BaseException:

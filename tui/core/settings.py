@@ -25,6 +25,7 @@ config.toml, every key optional::
     rate_limit_guard = true        # refuse to send the request that would cross a known rate limit
     history_size = 5000            # history keeps the newest N exchanges
     history_body_cap = 262144      # bytes of each answer body kept in history
+    history_max_bytes = 67108864   # bytes of bodies kept in history altogether (oldest entries go first)
     body_cap = 52428800            # bytes of an answer body kept in memory
 
     [timeouts]
@@ -60,6 +61,7 @@ Environment variables (each wins over both files):
 ``APIPLAY_RATE_GUARD``          ``on``/``off`` (also 1/0, true/false, yes/no)
 ``APIPLAY_HISTORY_SIZE``        entries kept in history
 ``APIPLAY_HISTORY_BODY_CAP``    bytes of a body kept in history
+``APIPLAY_HISTORY_MAX_BYTES``   bytes of bodies kept in history altogether
 ``APIPLAY_BODY_CAP``            bytes of a body kept in memory
 ``APIPLAY_KEYRING``             ``1`` to keep credentials in the system keyring
 ``APIPLAY_SANDBOX_URL``         a sandbox already running
@@ -114,6 +116,7 @@ class Settings:
     rate_limit_guard: bool = True
     history_size: int = 5000
     history_body_cap: int = 256 * 1024
+    history_max_bytes: int = 64 * 2**20
     body_cap: int = 50 * 2**20
     credentials_store: str = "file"
     sandbox_url: str | None = None
@@ -263,6 +266,7 @@ _TOP: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "rate_limit_guard": ("rate_limit_guard", _bool),
     "history_size": ("history_size", _count(1, 10_000_000)),
     "history_body_cap": ("history_body_cap", _count(0, 2**31)),
+    "history_max_bytes": ("history_max_bytes", _count(0, 2**40)),
     "body_cap": ("body_cap", _count(1024, 2**33)),
 }
 _TIMEOUTS = {"connect": ("connect_timeout", _seconds), "read": ("read_timeout", _seconds)}
@@ -278,6 +282,7 @@ _ENV: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "APIPLAY_RATE_GUARD": ("rate_limit_guard", _bool),
     "APIPLAY_HISTORY_SIZE": ("history_size", _count(1, 10_000_000)),
     "APIPLAY_HISTORY_BODY_CAP": ("history_body_cap", _count(0, 2**31)),
+    "APIPLAY_HISTORY_MAX_BYTES": ("history_max_bytes", _count(0, 2**40)),
     "APIPLAY_BODY_CAP": ("body_cap", _count(1024, 2**33)),
     "APIPLAY_SANDBOX_URL": ("sandbox_url", _url),
 }
