@@ -298,3 +298,20 @@ def test_property_chunked_formatting_equals_a_whole_pretty_print(small_chunks, i
     doc = prepare(body, progressive=False)
     assert doc.problem is None and doc.json_lines == doc.line_count
     assert doc.text() == orjson.dumps(items, option=orjson.OPT_INDENT_2).decode()
+
+
+def test_search_in_a_hex_dump_finds_bytes_in_the_printable_column():
+    doc = prepare(bytes(range(256)) * 2, content_type="application/octet-stream")
+    matches = list(search(doc, "abc"))
+    assert len(matches) == 4  # "abc" and "ABC", twice
+    for line, col in matches:
+        assert doc.line(line)[col : col + 3].lower() == "abc"
+
+
+def test_non_ascii_case_insensitive_search_scans_pieces_not_lines(small_chunks):
+    items = [{"id": i, "city": "São Paulo" if i % 1000 == 7 else "Porto"} for i in range(5000)]
+    doc = prepare(orjson.dumps(items), progressive=False)
+    assert len(doc._pieces) > 5
+    matches = list(search(doc, "SÃO PAULO", start_line=100))
+    assert len(matches) == 5
+    assert all(doc.line(line)[col : col + 9] == "São Paulo" for line, col in matches)
