@@ -131,3 +131,13 @@ def test_noosfero_fields_and_count(client):
     assert "image" not in r.json() and "name" in r.json()
     r = client.get(NF + "/communities", params={"count": "true"})
     assert r.json() == {"count": int(client.get(NF + "/communities").headers["total"])}
+
+
+def test_noosfero_article_by_path_glob(client):
+    blog_child = next(a for a in client.get(NF + "/articles", params={"per_page": 50}).json()
+                      if a["parent_id"] and "/" in a["path"])
+    prof = blog_child["profile"]["id"]
+    for url in (NF + f"/profiles/{prof}/articles/{blog_child['path']}",
+                NF + f"/profiles/{prof}/articles/" + blog_child["path"].replace("/", "%2F")):
+        r = client.get(url, params={"key": "path"})
+        assert r.status_code == 200 and r.json()["id"] == blog_child["id"], url

@@ -411,6 +411,8 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
                                          (new_article, "POST", "", "required")):
             fn.auth = auth  # type: ignore[attr-defined]
             app.router.add(method, f"/{kind}/{{{arg}}}/articles{suffix}", fn)
+        # the real route is a glob: /profiles/{id}/articles/blog/my-post with key=path
+        app.router.add("GET", f"/{kind}/{{{arg}}}/articles/{{id*}}", one_article)
 
     for kind, arg in (("profiles", "profile_id"), ("communities", "community_id"),
                       ("people", "person_id"), ("enterprises", "enterprise_id")):

@@ -243,8 +243,10 @@ class Router:
             return
         self._keys.add(key)
         parts = re.split(r"(\{[^}/]+\})", template.rstrip("/") or "/")
+        # "{name}" matches one path segment; "{name*}" the rest of the path (Grape's *glob)
         rx = "".join(
-            f"(?P<{_group(p[1:-1])}>[^/]+)" if p.startswith("{") else re.escape(p) for p in parts
+            (f"(?P<{_group(p[1:-2])}>.+)" if p.endswith("*}") else f"(?P<{_group(p[1:-1])}>[^/]+)")
+            if p.startswith("{") else re.escape(p) for p in parts
         )
         literal = len(re.sub(r"\{[^}]+\}", "", template))
         self.routes.append(Route(method.upper(), template, handler, re.compile(rf"^{rx}/?$"), literal))
