@@ -51,7 +51,7 @@ KEEP_DATA_LIMIT = 2_000_000
 #: piece holds the GIL for a few ms only, so the UI stays responsive while a large body is prepared).
 CHUNK_BYTES = 1 << 17
 #: Bodies above this size are pretty-printed chunk-wise when their top level is an array.
-CHUNKED_LIMIT = 4 << 20
+CHUNKED_LIMIT = 2_000_000
 #: Bytes of a hex dump line.
 HEX_WIDTH = 16
 
