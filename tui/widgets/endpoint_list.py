@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Iterable
 
 from textual import on
@@ -104,8 +105,13 @@ class EndpointList(Vertical):
     def apply_filter(self, text: str) -> None:
         words = text.lower().split()
         shown = [e for e in self.provider.endpoints if matches(e, words)]
-        if words:  # the closest match first: the path holding the words, then the shortest path
-            shown.sort(key=lambda e: (not all(w in f"{e.method} {e.path}".lower() for w in words), len(e.path)))
+        if words:  # the closest match first: words in the method and literal path, then the shortest path
+            def rank(e) -> tuple:
+                literal = f"{e.method} {re.sub(r'{[^}]*}', '', e.path)}".lower()
+                plain = f"{e.method} {e.path}".lower()
+                return (not all(w in literal for w in words), not all(w in plain for w in words), len(e.path))
+
+            shown.sort(key=rank)
         self._shown = shown
         self.option_list.set_options(self._options(shown))
         first = self._first_enabled()
@@ -163,7 +169,6 @@ class EndpointList(Vertical):
             opt = ol.get_option_at_index(ol.highlighted)
             if opt.id:
                 self.select_key(opt.id)
-                ol.focus()
 
     def action_to_list(self) -> None:
         if self.query_one("#endpoint-filter", Input).has_focus:

@@ -46,6 +46,25 @@ def _default_text(param) -> str:
     return str(param.default)
 
 
+#: rows mounted before the form is shown; the rest follow in batches
+FIRST_ROWS = 8
+BATCH_ROWS = 8
+
+
+def ordered_params(endpoint) -> list[tuple[int, Any]]:
+    """(index, param) with required and path parameters first, then paging ones, then the rest."""
+    pg = endpoint.paging
+    paging = {pg.page_param, pg.size_param, pg.offset_param} if pg.paged else set()
+
+    def rank(item) -> int:
+        p = item[1]
+        if p.required or p.location == "path":
+            return 0
+        return 1 if p.name in paging else 2
+
+    return sorted(enumerate(endpoint.params), key=rank)
+
+
 def coerce(param, text: str) -> Any:
     from tui.core.request import coerce_value
 
@@ -191,26 +210,51 @@ class ParamForm(VerticalScroll):
         self.endpoint = None
         self.values: dict[str, Any] = {}
         self.errors: dict[str, str] = {}
+        self._generation = 0
 
     def compose(self) -> ComposeResult:
         yield Static("Choose an endpoint on the left (type to filter, enter to pick).", id="form-empty")
 
     async def show_endpoint(self, endpoint, raw: dict[str, str] | None = None) -> None:
-        """Rebuild the form for `endpoint`, pre-filled with `raw` texts (name -> text)."""
+        """Rebuild the form for `endpoint`, pre-filled with `raw` texts (name -> text).
+
+        The first rows (required, path and paging parameters first) are mounted before this returns,
+        so typing can start at once; the rest follow in small batches on later turns of the loop.
+        """
         self.endpoint = endpoint
+        self._generation += 1
         raw = raw or {}
         await self.remove_children()
-        rows = [ParamRow(p, i, raw.get(p.name)) for i, p in enumerate(endpoint.params)]
+        rows = [ParamRow(p, i, raw.get(p.name)) for i, p in ordered_params(endpoint)]
         if rows:
-            await self.mount_all(rows)
+            await self.mount_all(rows[:FIRST_ROWS])
+            if rows[FIRST_ROWS:]:
+                self.call_later(self._mount_more, rows[FIRST_ROWS:], self._generation)
         else:
             await self.mount(Static("This endpoint takes no parameters: press ctrl+s to send.", id="form-empty"))
         self.scroll_home(animate=False)
         self.recompute()
 
+    async def _mount_more(self, rows: list, generation: int) -> None:
+        if generation != self._generation:  # another endpoint was chosen meanwhile
+            return
+        await self.mount_all(rows[:BATCH_ROWS])
+        if rows[BATCH_ROWS:]:
+            self.call_later(self._mount_more, rows[BATCH_ROWS:], generation)
+        else:
+            self.recompute()
+
     @property
     def rows(self) -> list[ParamRow]:
         return list(self.query(ParamRow))
+
+    def focus_first(self) -> None:
+        """Focus the first required field (else the first field); nothing when there are no fields."""
+        rows = self.rows
+        if not rows:
+            return
+        row = next((r for r in rows if r.param.required), rows[0])
+        row.query_one(f"#{row.fid}").focus()
 
     def raw_values(self) -> dict[str, str]:
         out = {}

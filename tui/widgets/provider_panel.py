@@ -228,6 +228,8 @@ class ProviderPanel(Vertical):
     async def _chosen(self, event: EndpointList.Chosen) -> None:
         event.stop()
         await self.choose(event.endpoint)
+        if self.endpoint is event.endpoint:  # ready to type the values
+            self.query_one(ParamForm).focus_first()
 
     async def choose(self, endpoint) -> None:
         if self.endpoint is not None:
