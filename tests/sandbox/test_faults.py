@@ -136,21 +136,22 @@ def test_unknown_fault_name_is_ignored(client):
 def test_faults_mode_rotates_every_seventh_request(private):
     c = private(faults=True)
     headers = {"X-Apiplay-Delay": "0.05"}
-    kinds = []
-    for _ in range(21):
+    faulty = {}
+    for n in range(1, 22):
         t0 = time.monotonic()
         r = c.get(NF + "/categories", headers=headers)
-        slow = time.monotonic() - t0 >= 0.05
-        if r.status_code == 200 and slow:
-            kinds.append("slow")
-        elif r.status_code == 500:
-            kinds.append("500")
-        elif r.status_code == 502:
-            kinds.append("html")
+        took = time.monotonic() - t0
+        kind = r.headers.get("x-apiplay-fault")
+        if kind:
+            faulty[n] = kind
         else:
-            assert r.status_code == 200
-            kinds.append("ok")
-    faulty = {i + 1: k for i, k in enumerate(kinds) if k != "ok"}
+            assert r.status_code == 200 and isinstance(r.json(), list)
+        if kind == "slow":
+            assert r.status_code == 200 and took >= 0.05
+        elif kind == "500":
+            assert r.status_code == 500 and "error" in r.json()
+        elif kind == "html":
+            assert r.status_code == 502 and r.headers["content-type"].startswith("text/html")
     assert faulty == {7: "slow", 14: "500", 21: "html"}
 
 

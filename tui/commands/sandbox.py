@@ -8,7 +8,7 @@ FAULTS_HELP = """\
 faults:
   --faults makes every 7th request (the 7th, 14th, 21st, ... counted over the whole server)
   answer with a fault, in rotation: slow (5 s late), 500 (in the provider's own error shape),
-  html (a 502 HTML page instead of JSON).
+  html (a 502 HTML page instead of JSON). A faulted answer carries the header X-Apiplay-Fault.
   Any request can ask for one fault, with or without --faults, with the header
   X-Apiplay-Fault: slow | 500 | truncated | html | large | nested | binary | control | redirect
   | headers   (X-Apiplay-Fault: none forces a normal answer)

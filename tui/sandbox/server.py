@@ -134,7 +134,8 @@ class _Handler(BaseHTTPRequestHandler):
         req = Request(self.command, rel, query, self.headers, body, url=f"http://{host}{raw_path}")
         fault = sandbox.faults.pick(self.headers.get("X-Apiplay-Fault"))
         declared: int | None = None
-        extra_headers: list[tuple[str, str]] = []
+        # every faulted answer says which fault it is, so a client (or a test) can tell
+        extra_headers: list[tuple[str, str]] = [("X-Apiplay-Fault", fault)] if fault else []
         if fault == "slow":
             try:
                 delay = float(self.headers.get("X-Apiplay-Delay") or _faults.DEFAULT_DELAY_S)
