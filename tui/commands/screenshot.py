@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable
 
@@ -32,6 +33,26 @@ PREFERRED_PORT = 8765
 
 class SceneError(RuntimeError):
     """A scene could not reach the state it wanted (plain message, no traceback for users)."""
+
+
+@contextmanager
+def frozen_meters(at: float = 1_000.0):
+    """Rate meters created inside see a clock stopped at `at`: every request falls in one sparkline
+    bucket, so the meter draws the same however fast the machine is. Clears the shared meters."""
+    from tui.core import ratemeter
+
+    original = ratemeter.RateMeter.__init__
+
+    def init(self, spec, clock=None, *args, **kwargs):
+        original(self, spec, lambda: at, *args, **kwargs)
+
+    ratemeter.clear_meters()
+    ratemeter.RateMeter.__init__ = init
+    try:
+        yield
+    finally:
+        ratemeter.RateMeter.__init__ = original
+        ratemeter.clear_meters()
 
 
 async def wait_for(pilot, predicate: Callable[[], Any], what: str, timeout: float = 15.0) -> None:
@@ -296,16 +317,14 @@ def run(args: argparse.Namespace) -> int:
     status = 0
     for shot in shots:
         # A fresh sandbox per shot: every picture starts from the same seeded data and empty meters.
-        from tui.core.ratemeter import clear_meters
-
-        clear_meters()
         try:
             server, origin = _start_sandbox()
         except SceneError as exc:
             print(f"apiplay screenshot: {exc}", file=sys.stderr)
             return 3
         try:
-            svg = asyncio.run(render(shot, size, origin))
+            with frozen_meters():
+                svg = asyncio.run(render(shot, size, origin))
         except SceneError as exc:
             print(f"apiplay screenshot: {shot.name}: {exc}", file=sys.stderr)
             status = 1
