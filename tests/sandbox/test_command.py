@@ -22,7 +22,7 @@ def _start(*args: str) -> subprocess.Popen:
                             stderr=subprocess.PIPE, text=True, env=env)
 
 
-def _read_until(proc: subprocess.Popen, pattern: str, timeout: float = 20.0) -> tuple[str, re.Match]:
+def _read_until(proc: subprocess.Popen, pattern: str, timeout: float = 60.0) -> tuple[str, re.Match]:
     seen = ""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -37,6 +37,8 @@ def _read_until(proc: subprocess.Popen, pattern: str, timeout: float = 20.0) -> 
                 return seen, m
         elif proc.poll() is not None:
             break
+    if proc.poll() is None:
+        proc.kill()  # before reading stderr, which would otherwise wait for the process to end
     raise AssertionError(f"never printed {pattern!r}; got:\n{seen}\nstderr:\n{proc.stderr.read()}")
 
 
