@@ -190,3 +190,39 @@ def test_top_level_flags_work_too(capsys, sandbox_url):
     code = main(["--sandbox-url", sandbox_url, "call", "trackingram", "GET", "/trackerGps", "limit=5"])
     out = capsys.readouterr().out
     assert code == 0 and len(json.loads(out)["data"]) == 5
+
+
+# ---- terminal output ----------------------------------------------------------------------------------
+
+class _Tty:
+    def __init__(self):
+        self.parts: list[str] = []
+
+    def isatty(self):
+        return True
+
+    def write(self, s):
+        self.parts.append(s)
+
+    def flush(self):
+        pass
+
+
+def test_colour_only_on_a_terminal():
+    from tui.commands.call import _print_json
+
+    tty = _Tty()
+    _print_json({"a": [1, "x"]}, tty)
+    coloured = "".join(tty.parts)
+    assert "\x1b[" in coloured and '"a"' in coloured
+
+
+def test_control_characters_made_visible():
+    from tui.commands.call import _safe
+
+    assert _safe("red \x1b[31m bell \x07 tab\tnl\n\x9b") == "red \\x1b[31m bell \\x07 tab\tnl\n\\x9b"
+
+
+def test_terminal_escapes_in_json_stay_escaped(capsys, sandbox_url):
+    code, out, err = call(capsys, "noosfero", "GET", "/communities", "X-Apiplay-Fault:control", "--sandbox-url", sandbox_url)
+    assert code == 0 and "\x1b" not in out and "\\u001b" in out
