@@ -6,18 +6,21 @@ import argparse
 
 FAULTS_HELP = """\
 faults:
-  --faults makes every 7th request (the 7th, 14th, 21st, ... counted over the whole server)
-  answer with a fault, in rotation: slow (5 s late), 500 (in the provider's own error shape),
-  html (a 502 HTML page instead of JSON). A faulted answer carries the header X-Apiplay-Fault.
-  Any request can ask for one fault, with or without --faults, with the header
-  X-Apiplay-Fault: slow | 500 | truncated | html | large | nested | binary | control | redirect
-  | headers   (X-Apiplay-Fault: none forces a normal answer)
-  X-Apiplay-Delay: seconds for slow (default 5); X-Apiplay-Size: bytes for large (default 20 MiB).
+  --faults makes every 7th request without an X-Apiplay-Fault header (the 7th, 14th,
+  21st, ... counted over the whole server) answer with a fault, in rotation: slow (5 s
+  late), 500 (in the provider's own error shape), html (a 502 HTML page, not JSON).
+  A faulted answer carries the response header X-Apiplay-Fault: <kind>.
+  Any request can ask for one fault, with or without --faults, with the request header
+    X-Apiplay-Fault: slow | 500 | truncated | html | large | nested | binary | control
+                     | redirect | headers        (none forces a normal answer)
+    X-Apiplay-Delay: seconds for slow (default 5)
+    X-Apiplay-Size:  bytes for large (default 20 MiB)
 
 limits:
-  GoCache counts per token over a sliding 60 s window; over the limit it answers 403 and blocks
-  the token for 60 s. Trackingram counts per account in a 60 s window starting at the first call
-  and answers 400 FLOOD_WAIT_<seconds> over the limit. Noosfero has no limit.
+  GoCache counts per token over a sliding 60 s window; over the limit it answers 403
+  and blocks the token for 60 s. Trackingram counts per account in a 60 s window that
+  starts at the first call and answers 400 FLOOD_WAIT_<seconds> over the limit.
+  Noosfero has no limit.
 """
 
 

@@ -2,7 +2,8 @@
 
 Ask for one with the request header ``X-Apiplay-Fault: <kind>`` (always honoured, faults mode or not;
 ``none`` forces a normal answer). With faults mode on (``apiplay sandbox --faults``), every 7th
-request (the 7th, 14th, 21st, ... counted over the whole server) gets a fault in rotation:
+request without that header (the 7th, 14th, 21st, ... counted over the whole server) gets a
+fault in rotation:
 slow, 500, html. A faulted answer carries the response header ``X-Apiplay-Fault: <kind>``.
 
 kinds:

@@ -195,7 +195,11 @@ class _Handler(BaseHTTPRequestHandler):
         head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "replace")
         self.log_request(resp.status)
         try:
-            self.wfile.write(head + body)
+            if len(body) > 65536:  # no 20 MB copy just to glue the head on
+                self.wfile.write(head)
+                self.wfile.write(body)
+            else:
+                self.wfile.write(head + body)
         except OSError:
             self.close_connection = True
 
