@@ -341,3 +341,10 @@ def test_cli_items_errors_name_the_param():
     assert "not a parameter" in errs["bogus"]
     assert "true or false" in errs["flag"]
     assert "junk" in errs
+
+
+def test_undeclared_placeholder_is_an_error_not_a_literal_brace():
+    ep = Endpoint("GET", "/a/{x}/{y}", params=(Param("x", "path", required=True),))
+    with pytest.raises(ValidationError) as info:
+        build_request(prov(), ep, {"x": "1"}, base_url=BASE)
+    assert [e.field for e in info.value.errors] == ["y"]

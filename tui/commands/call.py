@@ -216,7 +216,7 @@ def _report(result, *, pages: int | None = None) -> None:
 def _exit_code(result) -> int:
     if result.exchange.error is not None:
         return EXIT_NETWORK
-    if result.ok:
+    if result.exchange.ok:  # 2xx, even when the body reports a problem (explained on stderr)
         return EXIT_OK
     return EXIT_HTTP
 
@@ -250,7 +250,7 @@ async def _run_call(args, provider, endpoint, values, headers, target, origin) -
                     if not r.ok:
                         break
                 last = results[-1]
-                if last.ok:
+                if last.ok or (last.exchange.ok and last.exchange.error is None):
                     _print_json(combine(results))
                     _report(last, pages=len(results))
                     _err(f"{len(combine(results))} items")

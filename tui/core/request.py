@@ -471,6 +471,10 @@ def build_request(
             else:
                 form += _pairs(param, value)
 
+    left = re.findall(r"\{([^}/]+)\}", path)
+    if left:  # a placeholder the pack declares no parameter for
+        raise ValidationError([FieldError(n, "a value is required (a path placeholder)") for n in left])
+
     body: bytes | None = None
     content_type: str | None = None
     enc = endpoint.body_encoding
