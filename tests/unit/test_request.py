@@ -348,3 +348,11 @@ def test_undeclared_placeholder_is_an_error_not_a_literal_brace():
     with pytest.raises(ValidationError) as info:
         build_request(prov(), ep, {"x": "1"}, base_url=BASE)
     assert [e.field for e in info.value.errors] == ["y"]
+
+
+def test_typed_array_items_normalised():
+    ep = Endpoint("POST", "/x", body_encoding="json", params=(Param("ids", "body", "array", items_type="integer"),))
+    req = build_request(prov(), ep, {"ids": ["1", 2]}, base_url=BASE)
+    assert orjson.loads(req.body) == {"ids": [1, 2]} and req.values == {"ids": [1, 2]}
+    with pytest.raises(ValidationError, match="whole number"):
+        build_request(prov(), ep, {"ids": ["x"]}, base_url=BASE)

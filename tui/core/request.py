@@ -256,6 +256,9 @@ def typed_values(endpoint: Endpoint, values: Mapping[str, Any]) -> tuple[dict[st
                 typed[name] = coerce_value(param, value)
             else:
                 check_typed(param, value)
+                if param.type == "array" and param.items_type not in (None, "string"):
+                    item_param = _item_param(param)  # ["1", "2"] for integers -> [1, 2]
+                    value = [coerce_value(item_param, v) if isinstance(v, str) else v for v in value]
                 typed[name] = value
         except ValueError as exc:
             errors.append(FieldError(name, str(exc)))
