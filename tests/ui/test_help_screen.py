@@ -78,7 +78,7 @@ async def test_how_to_names_the_bound_keys_and_keymap():
         text = app.screen.query_one("#help-howto", Markdown).source
         assert "**^s**" in text  # send
         assert "**^n**" in text  # next page
-        assert "[keymap]" in text and "themes/*.toml" in text and "apiplay screenshot" in text
+        assert "[keys]" in text and "themes/*.toml" in text and "apiplay screenshot" in text
 
 
 async def test_escape_and_f1_close():

@@ -290,7 +290,6 @@ async def render(shot: Shot, size: tuple[int, int] = SIZE, sandbox_url: str | No
 
 
 def run(args: argparse.Namespace) -> int:
-    import asyncio
     from pathlib import Path
 
     try:
@@ -313,7 +312,20 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"apiplay screenshot: --out: cannot create {out} ({exc.strerror or exc})", file=sys.stderr)
         return 2
+    previous = os.environ.get("APIPLAY_FREEZE_TIMINGS")
     os.environ["APIPLAY_FREEZE_TIMINGS"] = "1"
+    try:
+        return _render_all(shots, size, out)
+    finally:
+        if previous is None:
+            os.environ.pop("APIPLAY_FREEZE_TIMINGS", None)
+        else:
+            os.environ["APIPLAY_FREEZE_TIMINGS"] = previous
+
+
+def _render_all(shots: list[Shot], size: tuple[int, int], out) -> int:
+    import asyncio
+
     status = 0
     for shot in shots:
         # A fresh sandbox per shot: every picture starts from the same seeded data and empty meters.

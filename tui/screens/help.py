@@ -4,9 +4,9 @@
 shown from the bindings in force on the screen below it (the app's, that screen's and those of the focused
 widget and its parents), plus every binding with an id declared by any widget on that screen, so what it
 lists is what the keyboard does, remaps included. Each row shows the binding id: the name to use in
-``config.toml`` to remap it::
+``config.toml`` to remap it (see :mod:`tui.core.settings`)::
 
-    [keymap]
+    [keys]
     send = "ctrl+enter"
     next_page = "ctrl+right,ctrl+n"
 
@@ -25,8 +25,8 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Markdown, Static
 
-#: The config.toml table that remaps keys (binding id -> comma-separated keys).
-KEYMAP_SECTION = "keymap"
+#: The config.toml table that remaps keys (binding id -> comma-separated keys), read by tui.core.settings.
+KEYMAP_SECTION = "keys"
 
 
 @dataclass
@@ -148,6 +148,7 @@ def how_to(rows: list[KeyRow]) -> str:
   `apiplay screenshot` renders the README's images.
 * **Remap a key**: in `config.toml`, a `[{KEYMAP_SECTION}]` table maps a binding **Id** from the table
   to new keys, e.g. `send = "ctrl+enter"`. Keys without an id are Textual's own.
+* **Start with a theme**: `theme = "light"` in `config.toml`, `--theme light`, or `APIPLAY_THEME`.
 * Close this screen with **escape**. Quit with {key("quit", "ctrl+q")}.
 """
 
@@ -222,14 +223,14 @@ class HelpScreen(ModalScreen[None]):
                 with VerticalScroll(id="help-howto-scroll"):
                     yield Markdown(how_to(self.rows), id="help-howto")
                 yield DataTable(id="help-keys", cursor_type="row", zebra_stripes=True)
-            yield Static("escape closes · the Id column names a key for [keymap] in config.toml",
+            yield Static(f"escape closes · remap a key: its Id under [{KEYMAP_SECTION}] in config.toml",
                          id="help-footer", markup=False)
 
     def on_mount(self) -> None:
         table = self.query_one("#help-keys", DataTable)
         table.add_column("Key")
         table.add_column("Action")
-        table.add_column(Text("Id (for [keymap])"))
+        table.add_column(Text(f"Id (for [{KEYMAP_SECTION}])"))
         table.add_column("Where")
         for row in self.rows:
             table.add_row(
