@@ -17,6 +17,7 @@ from textual.widgets import Static, TabbedContent, TabPane
 from tui import messages as M
 from tui.widgets.json_tree import JsonTree
 from tui.widgets.json_viewer import JsonViewer, ResponseBody
+from tui.core.jsonview import inert_text
 from tui.widgets.rate_meter import frozen
 
 
@@ -43,10 +44,12 @@ def status_line(exchange, note: str = "") -> Content:
     if exchange.status is None:
         head = f"✗ {exchange.error or 'no answer'}"
     else:
-        head = f"{exchange.status} {exchange.reason}".strip()
+        head = inert_text(f"{exchange.status} {exchange.reason}".strip())
     ms = "N ms" if frozen() else f"{exchange.elapsed_s * 1000:.0f} ms"
     parts: list = [(head, status_style(exchange.status)), (f"  · {ms} · {human_size(exchange.size)}", "$text-muted")]
-    if exchange.truncated:
+    if exchange.status is not None and exchange.error:  # e.g. the connection closed mid-body: not the cap
+        parts.append((f"  · {inert_text(exchange.error)}", "bold $error"))
+    elif exchange.truncated:
         parts.append(("  · truncated at the body cap", "bold $warning"))
     if note:
         parts.append((f"  · {note}", "$accent"))
@@ -118,14 +121,14 @@ class ResponseView(Vertical):
         parts: list = [(explanation.title, "bold $error"), "\n\n"]
         if explanation.provider_message:
             who = "The provider says" if explanation.status is not None else "Detail"
-            parts += [(f"{who}: ", "bold"), (explanation.provider_message, "bold $warning"), "\n\n"]
+            parts += [(f"{who}: ", "bold"), (inert_text(explanation.provider_message), "bold $warning"), "\n\n"]
         if explanation.message_meaning:
             parts += [("What it means: ", "bold"), explanation.message_meaning, "\n\n"]
         if explanation.meaning and explanation.meaning != explanation.message_meaning:
             label = f"Status {explanation.status}: " if explanation.status is not None else ""
             parts += [(label or "Meaning: ", "bold"), explanation.meaning, "\n\n"]
         for f in explanation.field_errors:
-            parts += [("  • ", "$error"), f, "\n"]
+            parts += [("  • ", "$error"), inert_text(f), "\n"]
         if explanation.rate_limited and explanation.wait_s is not None:
             parts += [("\nRate limited: ", "bold $error"), f"wait {explanation.wait_s:g} s before the next request.\n"]
         if explanation.hint:
