@@ -17,3 +17,14 @@ def recorder():
     """A local server that records every request and answers 200 {"ok": true}."""
     with Recorder() as rec:
         yield rec
+
+
+@pytest.fixture(scope="module")
+def roomy_sandbox():
+    """A private sandbox with the rate limits raised (origin), so many faults fit in a minute."""
+    from tui.sandbox.server import SandboxServer
+
+    server = SandboxServer(port=0, gocache_limit=1_000_000, trackingram_limit=1_000_000)
+    url = server.start()
+    yield url
+    server.stop()

@@ -48,27 +48,27 @@ async def fault(origin: str, kind: str, *extra: tuple[str, str], timeout: float 
 # Core, against the sandbox's faults
 
 
-async def test_500_is_explained(sandbox_url):
-    r = await fault(sandbox_url, "500")
+async def test_500_is_explained(roomy_sandbox):
+    r = await fault(roomy_sandbox, "500")
     assert r.status == 500 and not r.ok
     assert r.explanation.title.startswith("500") and "Internal server error" in " ".join(r.explanation.lines())
 
 
-async def test_html_error_page_is_explained(sandbox_url):
-    r = await fault(sandbox_url, "html")
+async def test_html_error_page_is_explained(roomy_sandbox):
+    r = await fault(roomy_sandbox, "html")
     assert r.status == 502 and r.data is None
     assert "HTML" in r.decode_problem and r.explanation is not None
 
 
-async def test_truncated_body_is_a_network_error(sandbox_url):
-    r = await fault(sandbox_url, "truncated")
+async def test_truncated_body_is_a_network_error(roomy_sandbox):
+    r = await fault(roomy_sandbox, "truncated")
     assert r.network_error and r.exchange.truncated
     assert "before the whole body arrived" in r.exchange.error
     assert r.explanation is not None and "cut short" in " ".join(r.explanation.lines())
 
 
-async def test_nested_10000_deep_is_decoded_without_crashing(sandbox_url):
-    r = await fault(sandbox_url, "nested")
+async def test_nested_10000_deep_is_decoded_without_crashing(roomy_sandbox):
+    r = await fault(roomy_sandbox, "nested")
     assert r.ok
     depth, cur = 0, r.data
     while isinstance(cur, list):
@@ -76,21 +76,21 @@ async def test_nested_10000_deep_is_decoded_without_crashing(sandbox_url):
     assert depth == 10_000 and cur == "bottom"
 
 
-async def test_binary_body_is_named(sandbox_url):
-    r = await fault(sandbox_url, "binary")
+async def test_binary_body_is_named(roomy_sandbox):
+    r = await fault(roomy_sandbox, "binary")
     assert r.status == 200 and r.data is None and "binary" in r.decode_problem
 
 
-async def test_slow_answer_times_out_with_a_message(sandbox_url):
+async def test_slow_answer_times_out_with_a_message(roomy_sandbox):
     t0 = time.monotonic()
-    r = await fault(sandbox_url, "slow", ("X-Apiplay-Delay", "3"), timeout=0.5)
+    r = await fault(roomy_sandbox, "slow", ("X-Apiplay-Delay", "3"), timeout=0.5)
     assert time.monotonic() - t0 < 2.9
     assert r.exchange.error_kind == "timeout" and "did not answer within 0.5 s" in r.exchange.error
     assert r.explanation.title == "Network error: timeout"
 
 
-async def test_slow_answer_can_be_cancelled_and_the_client_stays_usable(sandbox_url):
-    client = gocache_client(sandbox_url, timeout=10)
+async def test_slow_answer_can_be_cancelled_and_the_client_stays_usable(roomy_sandbox):
+    client = gocache_client(roomy_sandbox, timeout=10)
     try:
         task = asyncio.create_task(client.send(DOMAINS, {}, headers=[("X-Apiplay-Fault", "slow"), ("X-Apiplay-Delay", "5")]))
         await asyncio.sleep(0.3)
@@ -102,19 +102,19 @@ async def test_slow_answer_can_be_cancelled_and_the_client_stays_usable(sandbox_
         await client.aclose()
 
 
-async def test_huge_header_is_a_protocol_error_not_a_crash(sandbox_url):
-    r = await fault(sandbox_url, "headers")
+async def test_huge_header_is_a_protocol_error_not_a_crash(roomy_sandbox):
+    r = await fault(roomy_sandbox, "headers")
     assert r.network_error and r.exchange.error_kind == "protocol"
     assert "not valid HTTP" in r.exchange.error
 
 
-async def test_redirect_to_a_dead_host_says_so(sandbox_url):
-    r = await fault(sandbox_url, "redirect")
+async def test_redirect_to_a_dead_host_says_so(roomy_sandbox):
+    r = await fault(roomy_sandbox, "redirect")
     assert r.network_error and "127.0.0.2" in r.exchange.error
 
 
-async def test_control_sequences_arrive_as_data(sandbox_url):
-    r = await fault(sandbox_url, "control")
+async def test_control_sequences_arrive_as_data(roomy_sandbox):
+    r = await fault(roomy_sandbox, "control")
     assert r.ok and any("\x1b[31m" in item["name"] for item in r.data)
 
 
@@ -290,9 +290,9 @@ CLI_ROWS = [
 
 
 @pytest.mark.parametrize("row", CLI_ROWS, ids=[r[0] for r in CLI_ROWS])
-def test_cli_fault(row, sandbox_url, capfd):
+def test_cli_fault(row, roomy_sandbox, capfd):
     kind, extra, code, words = row
-    got = main(["call", "--sandbox-url", sandbox_url, "gocache", "GET", "/domain", f"X-Apiplay-Fault:{kind}", *extra])
+    got = main(["call", "--sandbox-url", roomy_sandbox, "gocache", "GET", "/domain", f"X-Apiplay-Fault:{kind}", *extra])
     out, err = capfd.readouterr()
     assert got == code, err
     for w in words:
@@ -337,3 +337,177 @@ def test_cli_200_mb_body_in_a_subprocess(tmp_path):
     assert "(cut short)" in err and "Traceback" not in err
     assert 0 < out.stat().st_size <= 50 * 2**20 + 16
     assert re.search(r"50\.0 MB|5\d\.\d MB", err), err
+
+
+# -------------------------------------------------------------------------------------------------
+# The TUI: keeps running, says what happened, shows hostile text inert
+
+from pilot_helpers import capture_notes, open_endpoint, ready, screen_text, status, wait_for  # noqa: E402
+from tui.app import PlaygroundApp  # noqa: E402
+
+SIZE = (160, 50)
+
+
+async def _send_fault(app, pilot, panel, kind: str | None, *extra, timeout: float = 15.0):
+    panel.extra_headers = ([("X-Apiplay-Fault", kind)] if kind else []) + list(extra)
+    before = panel.result
+    await pilot.press("ctrl+s")
+    await wait_for(pilot, lambda: panel.result is not before and not panel.in_flight, timeout)
+    view = panel.query_one("#response")
+    await wait_for(pilot, lambda: view.document is not None and view.body == panel.result.exchange.body, timeout)
+    await pilot.pause()
+    return panel.result
+
+
+async def test_tui_faults_are_shown_and_the_app_keeps_running(roomy_sandbox):
+    rows = [
+        ("500", lambda r, s: s.startswith("500") and "Internal server error" in r.explanation.provider_message),
+        ("html", lambda r, s: s.startswith("502") and "HTML" in r.decode_problem),
+        ("truncated", lambda r, s: "before the whole body arrived" in s),
+        ("headers", lambda r, s: "not valid HTTP" in s),
+        ("redirect", lambda r, s: "127.0.0.2" in s and "refused" in s),
+        ("binary", lambda r, s: s.startswith("200")),
+        ("nested", lambda r, s: s.startswith("200")),
+        (None, lambda r, s: s.startswith("200")),
+    ]
+    app = PlaygroundApp(sandbox_url=roomy_sandbox)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await ready(app, pilot)
+        panel = await open_endpoint(app, pilot, "gocache", "GET /domain")
+        view = panel.query_one("#response")
+        for kind, check in rows:
+            r = await _send_fault(app, pilot, panel, kind)
+            s = status(panel)
+            assert check(r, s), (kind, s)
+            assert app.is_running and app._exception is None, kind
+            if kind == "binary":
+                assert view.document.kind == "hex" and "Binary body" in view.document.problem
+            if kind == "nested":
+                assert view.document.line_count >= 20_000
+            if kind == "html":
+                assert "HTML" in view.document.problem or "not JSON" in view.document.problem
+        assert "502 Bad Gateway" in screen_text(app) or "Explain" in screen_text(app)
+
+
+async def test_tui_slow_answer_times_out_and_cancel_works(roomy_sandbox):
+    app = PlaygroundApp(sandbox_url=roomy_sandbox)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await ready(app, pilot)
+        app.settings.read_timeout = 0.5
+        panel = await open_endpoint(app, pilot, "gocache", "GET /domain")
+        panel._client = None  # pick up the short timeout
+        await _send_fault(app, pilot, panel, "slow", ("X-Apiplay-Delay", "3"))
+        assert "did not answer within 0.5 s" in status(panel)
+        app.settings.read_timeout = 30
+        panel._client = None
+        panel.extra_headers = [("X-Apiplay-Fault", "slow"), ("X-Apiplay-Delay", "20")]
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: panel.in_flight)
+        await pilot.pause(0.3)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not panel.in_flight)
+        assert status(panel).startswith("Cancelled")
+        r = await _send_fault(app, pilot, panel, None)  # and the next request works
+        assert r.ok and status(panel).startswith("200")
+
+
+async def test_tui_dead_server_is_explained():
+    app = PlaygroundApp(sandbox_url=dead_origin())
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await ready(app, pilot)
+        panel = await open_endpoint(app, pilot, "gocache", "GET /domain")
+        await _send_fault(app, pilot, panel, None)
+        assert "nothing is listening" in status(panel) and app._exception is None
+
+
+async def test_tui_200_mb_body_is_cut_at_the_cap():
+    total = 200 * 2**20
+    with Recorder(lambda req: Reply(200, _stream(total), [("Content-Type", "application/json")])) as rec:
+        app = PlaygroundApp(sandbox_url=rec.origin)
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
+            await ready(app, pilot)
+            app.settings.body_cap = 4 * 2**20
+            panel = await open_endpoint(app, pilot, "gocache", "GET /domain")
+            r = await _send_fault(app, pilot, panel, None, timeout=30)
+            assert r.exchange.truncated and len(r.exchange.body) == 4 * 2**20
+            assert "truncated at the body cap" in status(panel)
+            doc = panel.query_one("#response").document
+            assert doc.problem and "cut" in doc.problem
+            assert "truncated at the body cap" in screen_text(app)
+            assert app._exception is None
+
+
+def _viewer_segments(viewer):
+    out = []
+    for y in range(viewer.scrollable_content_region.height):
+        out += list(viewer.render_line(y))
+    return out
+
+
+async def test_tui_control_sequences_and_markup_are_inert(roomy_sandbox):
+    from tui.sandbox.faults import CONTROL_STRINGS
+
+    app = PlaygroundApp(sandbox_url=roomy_sandbox)
+    async with app.run_test(size=(200, 60), notifications=True) as pilot:
+        await ready(app, pilot)
+        panel = await open_endpoint(app, pilot, "gocache", "GET /domain")
+        r = await _send_fault(app, pilot, panel, "control")
+        assert r.ok and app.is_running
+        viewer = panel.query_one("#body-viewer").viewer
+        doc = viewer.document
+        lines = [doc.line(i) for i in range(doc.line_count)]
+        for literal in ("[bold red]x[/]", "[@click=app.quit]quit[/]", "\\u001b[31mred text\\u001b[0m",
+                        "[link=http://example.invalid]click me[/link]", "\\u202eoverride"):
+            index = next(i for i, line in enumerate(lines) if literal in line)
+            viewer.scroll_to(y=index, animate=False)
+            await pilot.pause()
+            text = screen_text(app)  # what the user sees: the characters as sent, nothing acted on
+            assert literal in text, literal
+            assert "\x1b" not in text and "\x07" not in text and "\x08" not in text and "\u202e" not in text
+        string_style = viewer._resolve_styles()["string"]
+        segments = [seg for i in range(doc.line_count) for seg in viewer._make_strip(i, viewer._base())]
+        for needle in ("[bold red]x[/]", "[@click=app.quit]quit[/]", "click me[/link]"):
+            hits = [seg for seg in segments if needle in seg.text]
+            assert hits, needle
+            for seg in hits:  # the whole token has the plain string style: no bold, no link, no action
+                assert seg.style == string_style, (needle, seg.style)
+                assert not seg.style.link and not (seg.style.meta or {}).get("@click")
+        # the Tree tab too: labels show the strings as text
+        panel.query_one("#response-tabs").active = "tab-tree"
+        await pilot.pause(0.3)
+        tree = panel.query_one("#body-tree")
+        tree.root.expand_all()
+        await pilot.pause(0.3)
+        labels = []
+
+        def walk(node):
+            labels.append(node.label.plain if hasattr(node.label, "plain") else str(node.label))
+            for child in node.children:
+                walk(child)
+
+        walk(tree.root)
+        joined = "\n".join(labels)
+        assert "[bold red]x[/]" in joined and "\x1b" not in joined
+        assert len(CONTROL_STRINGS) >= 10
+
+
+async def test_tui_hostile_error_message_and_reason_are_inert():
+    """A 400 whose reason phrase and message hold markup and escapes: shown as text everywhere."""
+    body = b'{"error": "[@click=app.quit]quit[/] \\u001b[2J [bold]loud[/bold]"}'
+    raw = (b"HTTP/1.1 400 [/] [b]Bad\r\nContent-Type: application/json\r\nContent-Length: "
+           + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n" + body)
+    with Recorder(lambda req: Reply(raw=raw)) as rec:
+        app = PlaygroundApp(sandbox_url=rec.origin)
+        async with app.run_test(size=(200, 60), notifications=True) as pilot:
+            await ready(app, pilot)
+            notes = capture_notes(app)
+            panel = await open_endpoint(app, pilot, "gocache", "GET /domain")
+            r = await _send_fault(app, pilot, panel, None)
+            await pilot.pause(0.3)
+            assert r.status == 400 and app.is_running and app._exception is None
+            assert any("[/] [b]Bad" in n for n in notes), notes
+            text = screen_text(app)
+            assert "[/] [b]Bad" in text  # the status line / toast show the reason literally
+            explain = str(panel.query_one("#explain-view").render())
+            assert "[@click=app.quit]quit[/]" in explain and "[bold]loud[/bold]" in explain
+            assert "\x1b" not in explain
