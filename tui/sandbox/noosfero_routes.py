@@ -169,6 +169,18 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
             return body_response(200, True, 204, f"The {kind} has been removed.")
         return not_found()
 
+    def with_profile(ptype: str | None = None, arg: str = "id"):
+        """The handler gets the profile named by {arg} (of type `ptype`), or the caller a 404."""
+
+        def deco(fn: Callable[[Request, dict[str, Any]], Response]) -> Callable[[Request], Response]:
+            def wrapper(req: Request) -> Response:
+                prof = app.profile(req.path_args[arg], ptype)
+                return not_found() if prof is None else fn(req, prof)
+
+            return wrapper
+
+        return deco
+
     def with_article(fn: Callable[[Request, dict[str, Any]], Response]) -> Callable[[Request], Response]:
         """The handler gets the article named by {id}, or the caller gets its 404/403."""
 
@@ -360,10 +372,8 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
         return create_article(req, prof, parent=art["id"])
 
     @route("GET", "/profiles/{id}/home_page")
-    def home_page(req: Request) -> Response:
-        prof = app.profile(req.path_args["id"])
-        if prof is None:
-            return not_found()
+    @with_profile()
+    def home_page(req: Request, prof: dict[str, Any]) -> Response:
         arts = sorted((a for a in db["articles"].values() if a["profile_id"] == prof["id"]),
                       key=lambda a: a["id"])
         if not arts:
@@ -582,10 +592,8 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
         return json_response(201, app.profile_entity(prof, req.user))  # type: ignore[attr-defined]
 
     @route("POST", "/communities/{id}/invite", "required")
-    def invite(req: Request) -> Response:
-        prof = app.profile(req.path_args["id"], "Community")
-        if prof is None:
-            return not_found()
+    @with_profile("Community")
+    def invite(req: Request, prof: dict[str, Any]) -> Response:
         if req.user["person_id"] not in prof["members"] and not app.can_edit_profile(req.user, prof):  # type: ignore[attr-defined]
             return forbidden()
         contacts = as_list(P(req).get("contacts"))
@@ -594,10 +602,8 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
         return body_response(201, True, 298, f"Invitations sent to {len(contacts)} contact(s)")
 
     @route("POST", "/communities/{id}/contact", "none")
-    def contact(req: Request) -> Response:
-        prof = app.profile(req.path_args["id"], "Community")
-        if prof is None:
-            return not_found()
+    @with_profile("Community")
+    def contact(req: Request, prof: dict[str, Any]) -> Response:
         data = nested(req, "contact")
         if data is None:
             return missing("contact")
@@ -607,10 +613,8 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
         return body_response(201, True, 200, "Your message was sent to the community administrators")
 
     @route("GET", "/communities/{id}/membership", "none")
-    def membership(req: Request) -> Response:
-        prof = app.profile(req.path_args["id"], "Community")
-        if prof is None:
-            return not_found()
+    @with_profile("Community")
+    def membership(req: Request, prof: dict[str, Any]) -> Response:
         ident = P(req).get("identifier")
         person = app.profile(ident, "Person", key="identifier") if ident else app.person_of(app.current_user(req))
         if person is None:
@@ -649,10 +653,8 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
         return json_response(201, app.profile_entity(prof, req.user))  # type: ignore[attr-defined]
 
     @route("POST", "/people/{id}", "required")
-    def person_update(req: Request) -> Response:
-        prof = app.profile(req.path_args["id"], "Person")
-        if prof is None:
-            return not_found()
+    @with_profile("Person")
+    def person_update(req: Request, prof: dict[str, Any]) -> Response:
         return update_profile(req, prof, "person")
 
     @route("POST", "/people", "required")
@@ -675,10 +677,8 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
         return json_response(201, app.profile_entity(prof, req.user))  # type: ignore[attr-defined]
 
     @route("GET", "/people/{id}/friends")
-    def friends(req: Request) -> Response:
-        prof = app.profile(req.path_args["id"], "Person")
-        if prof is None:
-            return not_found()
+    @with_profile("Person")
+    def friends(req: Request, prof: dict[str, Any]) -> Response:
         items = [db["profiles"][f] for f in app.friends_of(prof["id"]) if f in db["profiles"]]
         return app.present_list(req, app.filter_common(req, items), pe(req))
 
@@ -691,10 +691,8 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
         return app.present(req, app.profile_entity(other, req.user))  # type: ignore[attr-defined]
 
     @route("GET", "/people/{id}/friendship", "none")
-    def friendship(req: Request) -> Response:
-        prof = app.profile(req.path_args["id"], "Person")
-        if prof is None:
-            return not_found()
+    @with_profile("Person")
+    def friendship(req: Request, prof: dict[str, Any]) -> Response:
         fid = P(req).get("friend_id")
         other = app.profile(fid, "Person") if fid else app.person_of(app.current_user(req))
         if other is None:
@@ -707,10 +705,8 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
         return body_response(200, True, 294, f"{other['name']} is not a friend of {prof['name']}")
 
     @route("POST", "/people/{id}/friends", "required")
-    def add_friend(req: Request) -> Response:
-        prof = app.profile(req.path_args["id"], "Person")
-        if prof is None:
-            return not_found()
+    @with_profile("Person")
+    def add_friend(req: Request, prof: dict[str, Any]) -> Response:
         me = req.user["person_id"]  # type: ignore[attr-defined]
         if prof["id"] == me:
             return model_errors({"friend": ("invalid", "You cannot be your own friend")})
@@ -723,27 +719,21 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
         return body_response(201, True, 293, "Friendship request sent; waiting for approval")
 
     @route("DELETE", "/people/{id}/friends", "required")
-    def remove_friend(req: Request) -> Response:
-        prof = app.profile(req.path_args["id"], "Person")
-        if prof is None:
-            return not_found()
+    @with_profile("Person")
+    def remove_friend(req: Request, prof: dict[str, Any]) -> Response:
         me = req.user["person_id"]  # type: ignore[attr-defined]
         db["friendships"].discard((min(me, prof["id"]), max(me, prof["id"])))
         return body_response(200, True, 204, "Friendship removed")
 
     @route("GET", "/profiles/{id}/members")
-    def members(req: Request) -> Response:
-        prof = app.profile(req.path_args["id"])
-        if prof is None:
-            return not_found()
+    @with_profile()
+    def members(req: Request, prof: dict[str, Any]) -> Response:
         items = [db["profiles"][m] for m in sorted(prof["members"]) if m in db["profiles"]]
         return app.present_list(req, app.filter_common(req, items), pe(req), cap=50)
 
     @route("POST", "/profiles/{id}/members", "required")
-    def join(req: Request) -> Response:
-        prof = app.profile(req.path_args["id"])
-        if prof is None:
-            return not_found()
+    @with_profile()
+    def join(req: Request, prof: dict[str, Any]) -> Response:
         if prof["type"] == "Person":
             return forbidden()
         me = req.user["person_id"]  # type: ignore[attr-defined]
@@ -759,10 +749,8 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
         return body_response(201, True, 295, "You are now a member")
 
     @route("DELETE", "/profiles/{id}/members", "required")
-    def leave(req: Request) -> Response:
-        prof = app.profile(req.path_args["id"])
-        if prof is None:
-            return not_found()
+    @with_profile()
+    def leave(req: Request, prof: dict[str, Any]) -> Response:
         me = req.user["person_id"]  # type: ignore[attr-defined]
         prof["members"].discard(me)
         prof["admins"].discard(me)
@@ -799,10 +787,8 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
         image_route(size)
 
     @route("POST", "/profiles/{id}", "required")
-    def profile_update(req: Request) -> Response:
-        prof = app.profile(req.path_args["id"])
-        if prof is None:
-            return not_found()
+    @with_profile()
+    def profile_update(req: Request, prof: dict[str, Any]) -> Response:
         return update_profile(req, prof, "profile")
 
     @route("DELETE", "/profiles/{id}", "required")
@@ -848,17 +834,13 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
         return out
 
     @route("GET", "/profiles/{id}/activities")
-    def activities(req: Request) -> Response:
-        prof = app.profile(req.path_args["id"])
-        if prof is None:
-            return not_found()
+    @with_profile()
+    def activities(req: Request, prof: dict[str, Any]) -> Response:
         return app.present_list(req, activities_of(prof, False), lambda x: x)
 
     @route("GET", "/profiles/{id}/network_activities")
-    def network_activities(req: Request) -> Response:
-        prof = app.profile(req.path_args["id"])
-        if prof is None:
-            return not_found()
+    @with_profile()
+    def network_activities(req: Request, prof: dict[str, Any]) -> Response:
         return app.present_list(req, activities_of(prof, True), lambda x: x)
 
     def roles_of(prof: dict[str, Any], person_id: int | None) -> list[dict[str, Any]]:
@@ -873,19 +855,15 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
         return out
 
     @route("GET", "/profiles/{id}/roles", "none")
-    def roles(req: Request) -> Response:
-        prof = app.profile(req.path_args["id"])
-        if prof is None:
-            return not_found()
+    @with_profile()
+    def roles(req: Request, prof: dict[str, Any]) -> Response:
         pid = P(req).get("person_id")
         return app.present_list(req, roles_of(prof, int(pid) if str(pid or "").isdigit() else None),
                                 lambda x: x, default=50, cap=50)
 
     @route("POST", "/profiles/{id}/roles/assign", "required")
-    def roles_assign(req: Request) -> Response:
-        prof = app.profile(req.path_args["id"])
-        if prof is None:
-            return not_found()
+    @with_profile()
+    def roles_assign(req: Request, prof: dict[str, Any]) -> Response:
         p = P(req)
         if not str(p.get("person_id") or "").isdigit():
             return missing("person_id")
@@ -1080,17 +1058,13 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
         return json_response(201, tag_list(tags))
 
     @route("GET", "/profiles/{id}/tags")
-    def profile_tags(req: Request) -> Response:
-        prof = app.profile(req.path_args["id"])
-        if prof is None:
-            return not_found()
+    @with_profile()
+    def profile_tags(req: Request, prof: dict[str, Any]) -> Response:
         return app.present_list(req, tag_list(prof["tags"]), lambda x: x)
 
     @route("POST", "/profiles/{id}/tags", "required")
-    def profile_tags_set(req: Request) -> Response:
-        prof = app.profile(req.path_args["id"])
-        if prof is None:
-            return not_found()
+    @with_profile()
+    def profile_tags_set(req: Request, prof: dict[str, Any]) -> Response:
         tags = parse_tags(req)
         if tags is None:
             return missing("tags")
@@ -1191,10 +1165,8 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
                                  "definition": app.block_definition(btype)})
 
     @route("GET", "/profiles/{id}/blocks/preview", "required")
-    def profile_block_preview(req: Request) -> Response:
-        prof = app.profile(req.path_args["id"])
-        if prof is None:
-            return not_found()
+    @with_profile()
+    def profile_block_preview(req: Request, prof: dict[str, Any]) -> Response:
         return preview(req, app.can_edit_profile(req.user, prof))  # type: ignore[attr-defined]
 
     @route("GET", "/environments/{id}/blocks/preview", "required")
@@ -1294,10 +1266,8 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
         return app.present(req, blocks_available())
 
     @route("POST", "/profiles/{profile_id}/scraps", "required")
-    def scrap_create(req: Request) -> Response:
-        prof = app.profile(req.path_args["profile_id"])
-        if prof is None:
-            return not_found()
+    @with_profile(arg="profile_id")
+    def scrap_create(req: Request, prof: dict[str, Any]) -> Response:
         data = nested(req, "scrap")
         if data is None:
             return missing("scrap")
@@ -1322,10 +1292,8 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
         return app.present(req, [app.scrap_entity(s) for s in db["scraps"].values() if s["scrap_id"] == scrap["id"]])
 
     @route("POST", "/profiles/{id}/uploaded_files", "required")
-    def upload(req: Request) -> Response:
-        prof = app.profile(req.path_args["id"])
-        if prof is None:
-            return not_found()
+    @with_profile()
+    def upload(req: Request, prof: dict[str, Any]) -> Response:
         if not app.can_post(req.user, prof):  # type: ignore[attr-defined]
             return forbidden()
         filename, size, mime = _multipart_file(req)
@@ -1419,10 +1387,8 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
                                    "more_comments": "Mais comentados"})
 
     @route("GET", "/people/{id}/tags", "none")
-    def person_tags(req: Request) -> Response:
-        prof = app.profile(req.path_args["id"], "Person")
-        if prof is None:
-            return not_found()
+    @with_profile("Person")
+    def person_tags(req: Request, prof: dict[str, Any]) -> Response:
         return json_response(200, list(prof["tags"]))
 
     def push_target(req: Request) -> int:
