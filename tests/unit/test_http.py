@@ -217,3 +217,12 @@ async def test_tls_verification_failure(tmp_path):
     finally:
         srv.shutdown()
         srv.server_close()
+
+
+async def test_unwritable_request_is_an_error_not_a_crash(server):
+    session = HttpSession()
+    for bad in ("ção", "a\nb"):
+        ex = await session.send(req(server + "/json", headers=[("X-Name", bad)]))
+        assert ex.status is None and ex.error_kind == "protocol" and "could not be written" in ex.error
+    assert (await session.send(req(server + "/json"))).status == 200
+    await session.aclose()

@@ -356,3 +356,37 @@ def test_typed_array_items_normalised():
     assert orjson.loads(req.body) == {"ids": [1, 2]} and req.values == {"ids": [1, 2]}
     with pytest.raises(ValidationError, match="whole number"):
         build_request(prov(), ep, {"ids": ["x"]}, base_url=BASE)
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(), min_size=1).filter(lambda s: s.strip() != ""))
+def test_any_path_value_round_trips_through_httpx(value):
+    from urllib.parse import unquote
+
+    req = build_request(prov(), ONE, {"id": value}, base_url=BASE)
+    raw = httpx.Request("GET", req.url).url.raw_path.decode("ascii")
+    assert raw.startswith("/api/v1/communities/")
+    segment = raw[len("/api/v1/communities/"):]
+    assert "/" not in segment and "?" not in segment and "#" not in segment
+    assert segment not in (".", "..")
+    assert unquote(segment, errors="surrogatepass") == value
+
+
+def test_lone_surrogates_never_crash():
+    req = build_request(prov(), ONE, {"id": "a\ud800"}, base_url=BASE)
+    assert "%ED%A0%80" in req.url
+    ep = Endpoint("POST", "/x", body_encoding="json", params=(Param("a", "body"),))
+    with pytest.raises(ValidationError, match="cannot be written as JSON"):
+        build_request(prov(), ep, {"a": "\ud800"}, base_url=BASE)
+
+
+@pytest.mark.parametrize("value", ["ção", "a\nb", "a\rX-Evil: 1", "bell\x07"])
+def test_header_values_must_be_one_ascii_line(value):
+    with pytest.raises(ValidationError, match="X-Name: a header value must be plain ASCII"):
+        build_request(prov(), ONE, {"id": "1"}, base_url=BASE, headers=[("X-Name", value)])
+    hp = Endpoint("GET", "/h", params=(Param("If-None-Match", "header"),))
+    with pytest.raises(ValidationError, match="If-None-Match"):
+        build_request(prov(), hp, {"If-None-Match": value}, base_url=BASE)

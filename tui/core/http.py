@@ -172,6 +172,8 @@ class HttpSession:
             ex.error, ex.error_kind = describe_error(exc, url, timeout if timeout is not None else self.timeout)
             if ex.status is not None:
                 ex.truncated = True  # what arrived is kept, but it is not the whole body
+        except (UnicodeError, ValueError) as exc:  # a request httpx cannot write (bad header text)
+            ex.error, ex.error_kind = f"the request could not be written: {exc}", "protocol"
         finally:
             ex.body = b"".join(chunks)
             ex.size = size
@@ -231,6 +233,8 @@ def describe_error(exc: BaseException, url: str, timeout: float | None = None) -
         return "the server closed the connection before the whole body arrived", "protocol"
     if isinstance(exc, httpx.RemoteProtocolError) and "disconnected without sending" in low:
         return f"{host} closed the connection without answering", "protocol"
+    if isinstance(exc, httpx.LocalProtocolError):
+        return f"the request could not be written: {text}", "protocol"
     if isinstance(exc, httpx.ProtocolError):
         return f"the answer from {host} was not valid HTTP ({text})", "protocol"
     if isinstance(exc, (httpx.UnsupportedProtocol, httpx.InvalidURL)):

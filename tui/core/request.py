@@ -50,6 +50,10 @@ _TYPE_WORDS = {
 _HEADER_NAME = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$")
 
 
+def _header_value_ok(value: str) -> bool:
+    return value.isascii() and all(ch == "\t" or 32 <= ord(ch) < 127 for ch in value)
+
+
 def _is_unset(value: Any) -> bool:
     return value is None or (isinstance(value, str) and value == "")
 
@@ -338,7 +342,7 @@ def encode_path_value(value: Any) -> str:
     become ``%2E`` sequences so dot-segment removal cannot apply.
     """
     text = _scalar_text(value)
-    encoded = quote(text, safe="")
+    encoded = quote(text, safe="", errors="surrogatepass")
     if encoded and set(encoded) == {"."}:
         encoded = "%2E" * len(encoded)
     return encoded
@@ -379,7 +383,10 @@ def _pairs(param: Param, value: Any) -> list[tuple[str, str]]:
 
 def urlencode_pairs(pairs: Iterable[tuple[str, str]]) -> str:
     """``k=v&k2=v2`` with keys keeping their brackets readable and values fully escaped."""
-    return "&".join(f"{quote(k, safe='[]')}={quote(v, safe=',:/@')}" for k, v in pairs)
+    return "&".join(
+        f"{quote(k, safe='[]', errors='surrogatepass')}={quote(v, safe=',:/@', errors='surrogatepass')}"
+        for k, v in pairs
+    )
 
 
 def _nest(target: dict[str, Any], dotted: str, value: Any) -> None:
@@ -481,19 +488,22 @@ def build_request(
     body: bytes | None = None
     content_type: str | None = None
     enc = endpoint.body_encoding
-    if has_whole:
-        if enc == "raw" or isinstance(whole, (bytes, str)) and enc != "json":
-            body = whole if isinstance(whole, bytes) else str(whole).encode("utf-8")
-            content_type = "application/octet-stream"
-        else:
-            body = orjson.dumps(_json_ready(whole))
+    try:
+        if has_whole:
+            if enc == "raw" or isinstance(whole, (bytes, str)) and enc != "json":
+                body = whole if isinstance(whole, bytes) else str(whole).encode("utf-8", "surrogatepass")
+                content_type = "application/octet-stream"
+            else:
+                body = orjson.dumps(_json_ready(whole))
+                content_type = "application/json"
+        elif json_body:
+            body = orjson.dumps(json_body)
             content_type = "application/json"
-    elif json_body:
-        body = orjson.dumps(json_body)
-        content_type = "application/json"
-    elif form:
-        body = urlencode_pairs(form).encode("ascii")
-        content_type = "application/x-www-form-urlencoded"
+        elif form:
+            body = urlencode_pairs(form).encode("ascii")
+            content_type = "application/x-www-form-urlencoded"
+    except orjson.JSONEncodeError as exc:
+        raise ValidationError([FieldError("", f"the body cannot be written as JSON ({exc})")]) from None
     if content_type:
         out_headers.append(("Content-Type", content_type))
 
@@ -514,6 +524,12 @@ def build_request(
         out_headers.append((hname, hvalue))
         if hname.lower() in auth_header_names and hvalue:
             secrets.add(hvalue)
+
+    bad = [FieldError(k, "a header value must be plain ASCII text on one line")
+           for k, v in out_headers if not _header_value_ok(v)]
+    bad += [FieldError(k, "not a valid header name") for k, _ in out_headers if not _HEADER_NAME.match(k)]
+    if bad:
+        raise ValidationError(bad)
 
     url = base + path
     if query:
