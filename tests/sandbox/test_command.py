@@ -99,3 +99,21 @@ def test_bad_limit_is_a_usage_error():
     proc = subprocess.run([sys.executable, "-m", "tui", "sandbox", "--gocache-limit", "0"], capture_output=True,
                           text=True, timeout=30)
     assert proc.returncode == 2 and "gocache-limit" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_stops_on_sigint_even_if_started_with_it_ignored_and_on_sigterm():
+    # `apiplay sandbox &` in a script starts it with SIGINT ignored; Ctrl+C (or kill -INT) must still work
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        proc = subprocess.Popen([sys.executable, "-m", "tui", "sandbox", "--port", "0", "--quiet"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+        try:
+            _read_until(proc, r"Press Ctrl\+C")
+            proc.send_signal(sig)
+            assert proc.wait(timeout=10) == 0
+            assert "Traceback" not in proc.stderr.read()
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()

@@ -111,6 +111,8 @@ def run(args) -> int:
 
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, on_term)
+        # Ctrl+C stops the server even when the shell started us with SIGINT ignored (cmd &)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
