@@ -444,33 +444,45 @@ def gather(out: dict, results: list[dict], fields: dict[str, str]) -> None:
 
 
 def run_all(runs: int, quick: bool, log) -> dict:
+    """Every figure; a step that fails is reported in out["errors"] and the others still run."""
     med = H.median
-    out: dict = {}
+    out: dict = {"errors": {}}
 
-    log("start-up (PlaygroundApp vs a trivial Textual app, fresh processes)…")
-    app_runs, floor_runs = [], []
-    for _ in range(runs):  # interleaved, so drift hits both
-        floor_runs.append(spawn("startup", "floor"))
-        app_runs.append(spawn("startup", "app"))
-    out["startup_s"] = med([r["startup_s"] for r in app_runs])
-    out["startup_floor_s"] = med([r["startup_s"] for r in floor_runs])
-    out["startup_ratio"] = out["startup_s"] / out["startup_floor_s"]
-    out["idle_rss_mb"] = med([r["idle_rss"] for r in app_runs]) / MB
-    out["idle_rss_floor_mb"] = med([r["idle_rss"] for r in floor_runs]) / MB
+    def step(name: str, message: str, fn) -> None:
+        log(message)
+        try:
+            fn()
+        except Exception as exc:  # noqa: BLE001 - one broken step must not lose the others
+            out["errors"][name] = str(exc).strip().splitlines()[-1][:300] if str(exc).strip() else repr(exc)
+            log(f"  {name} failed: {out['errors'][name]}")
 
-    log("key to painted frame in the trivial app (the floor for scroll and input)…")
-    out["keyframe_floor_ms"] = med([spawn("keyframe")["keyframe_ms"] for _ in range(max(2, runs // 2))])
+    def startup() -> None:
+        app_runs, floor_runs = [], []
+        for _ in range(runs):  # interleaved, so drift hits both
+            floor_runs.append(spawn("startup", "floor"))
+            app_runs.append(spawn("startup", "app"))
+        out["startup_s"] = med([r["startup_s"] for r in app_runs])
+        out["startup_floor_s"] = med([r["startup_s"] for r in floor_runs])
+        out["startup_ratio"] = out["startup_s"] / out["startup_floor_s"]
+        out["idle_rss_mb"] = med([r["idle_rss"] for r in app_runs]) / MB
+        out["idle_rss_floor_mb"] = med([r["idle_rss"] for r in floor_runs]) / MB
 
-    log("the body viewer alone with 20 MB (prepare, load, page-down)…")
-    gather(out, [spawn("viewer", str(20 * MB)) for _ in range(max(2, runs // 2))], {
-        "viewer_20mb_first_piece_s": "prepare_first_s", "viewer_20mb_load_ms": "load_to_painted_ms",
-        "viewer_20mb_complete_s": "complete_s", "viewer_20mb_pagedown_ms": "pagedown_ms"})
+    def keyframe() -> None:
+        out["keyframe_floor_ms"] = med([spawn("keyframe")["keyframe_ms"] for _ in range(max(2, runs // 2))])
+
+    def viewer() -> None:
+        gather(out, [spawn("viewer", str(20 * MB)) for _ in range(max(2, runs // 2))], {
+            "viewer_20mb_first_piece_s": "prepare_first_s", "viewer_20mb_load_ms": "load_to_painted_ms",
+            "viewer_20mb_complete_s": "complete_s", "viewer_20mb_pagedown_ms": "pagedown_ms"})
+
+    step("startup", "start-up (PlaygroundApp vs a trivial Textual app, fresh processes)…", startup)
+    step("keyframe", "key to painted frame in the trivial app (the floor for scroll and input)…", keyframe)
+    step("viewer", "the body viewer alone with 20 MB (prepare, load, page-down)…", viewer)
 
     with H.SandboxProcess(gocache_limit=10**7, trackingram_limit=10**7) as sandbox:
         origin = sandbox.origin
-        sizes = [(1, 1 * MB), (5, 5 * MB), (20, 20 * MB)]
-        for label, size in sizes:
-            log(f"{label} MB response: send to painted, RSS, page-down…")
+
+        def large(label: int, size: int) -> None:
             res = [spawn("large", origin, str(size), "10") for _ in range(runs)]
             out[f"large_{label}mb_s"] = med([r["send_to_painted_s"] for r in res])
             out[f"large_{label}mb_floor_s"] = med([r["floor_s"] for r in res])
@@ -480,25 +492,29 @@ def run_all(runs: int, quick: bool, log) -> dict:
             out[f"scroll_{label}mb_ms"] = med([r["scroll_ms"] for r in res])
             out[f"scroll_{label}mb_max_ms"] = max(r["scroll_max_ms"] for r in res)
             if label == 20:
+                out["scroll_ms"] = out["scroll_20mb_ms"]
                 out["peak_rss_mb"] = med([r["peak_rss"] for r in res]) / MB
                 out["large_20mb_lines"] = res[0]["lines"]
-        out["scroll_ms"] = out["scroll_20mb_ms"]
 
-        log("typing in a form field while 20 MB are received and prepared…")
-        gather(out, [spawn("input", origin, str(20 * MB)) for _ in range(runs)], {
-            "input_latency_ms": "max_ms", "input_latency_median_ms": "median_ms",
-            "input_latency_p90_ms": "p90_ms", "input_keys_per_run": "keys"})
+        for label in (1, 5, 20):
+            step(f"large_{label}mb", f"{label} MB response: send to painted, RSS, page-down…",
+                 lambda label=label: large(label, label * MB))
+
+        step("input", "typing in a form field while 20 MB are received and prepared…", lambda: gather(
+            out, [spawn("input", origin, str(20 * MB)) for _ in range(runs)], {
+                "input_latency_ms": "max_ms", "input_latency_median_ms": "median_ms",
+                "input_latency_p90_ms": "p90_ms", "input_keys_per_run": "keys"}))
 
         count = 30 if quick else 100
-        log(f"{count} sequential small GETs through the UI vs raw httpx…")
-        gather(out, [spawn("requests", origin, str(count)) for _ in range(runs)], {
-            "request_overhead_ms": "overhead_ms", "request_ui_ms": "ui_ms", "request_raw_ms": "raw_ms"})
+        step("requests", f"{count} sequential small GETs through the UI vs raw httpx…", lambda: gather(
+            out, [spawn("requests", origin, str(count)) for _ in range(runs)], {
+                "request_overhead_ms": "overhead_ms", "request_ui_ms": "ui_ms", "request_raw_ms": "raw_ms"}))
 
         pages = 100 if quick else 500
-        log(f"fetch all: {pages} pages through the core's iterator vs raw httpx…")
-        gather(out, [spawn("fetch_all", origin, str(pages)) for _ in range(runs)], {
-            "fetch_all_ratio": "ratio", "fetch_all_s": "core_s", "fetch_all_floor_s": "raw_s"})
         out["fetch_all_pages"] = pages
+        step("fetch_all", f"fetch all: {pages} pages through the core's iterator vs raw httpx…", lambda: gather(
+            out, [spawn("fetch_all", origin, str(pages)) for _ in range(runs)], {
+                "fetch_all_ratio": "ratio", "fetch_all_s": "core_s", "fetch_all_floor_s": "raw_s"}))
     out["runs"] = runs
     out["machine"] = machine()
     return out
@@ -596,10 +612,13 @@ def render_report(results: dict, runs: int) -> str:
     except Exception:  # noqa: BLE001
         pass
     over = [k for k, (_, limit) in BUDGETS.items() if k in results and results[k] > limit]
+    errors = "".join(f"\n- `{name}` could not be measured: {msg}" for name, msg in
+                     results.get("errors", {}).items())
     return (f"apiplay bench · {m['date']} · nproc {m['nproc']}, {m['cpu']} · Python {m['python']} · "
             f"Textual {m['textual']} · medians of {runs} runs{load} · {results.get('bench_s', '?')} s\n\n"
             f"{table(results)}\n\n"
-            f"{'All figures within budget.' if not over else 'Over budget: ' + ', '.join(over) + '.'}")
+            f"{'All figures within budget.' if not over else 'Over budget: ' + ', '.join(over) + '.'}"
+            f"{errors}")
 
 
 if __name__ == "__main__":
