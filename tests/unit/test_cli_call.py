@@ -226,3 +226,8 @@ def test_control_characters_made_visible():
 def test_terminal_escapes_in_json_stay_escaped(capsys, sandbox_url):
     code, out, err = call(capsys, "noosfero", "GET", "/communities", "X-Apiplay-Fault:control", "--sandbox-url", sandbox_url)
     assert code == 0 and "\x1b" not in out and "\\u001b" in out
+
+
+def test_query_string_in_path(capsys, sandbox_url):
+    code, out, err = call(capsys, "trackingram", "GET", "/trackerGps?limit=50&skip=50", "--sandbox-url", sandbox_url)
+    assert code == 0 and len(json.loads(out)["data"]) == 30

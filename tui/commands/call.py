@@ -95,7 +95,12 @@ def _resolve(args: argparse.Namespace):
     if provider is None:
         raise _Usage(unknown_provider_message(providers, args.provider))
     method = args.method.upper()
-    path = args.path if args.path.startswith("/") else "/" + args.path
+    path, _, query = args.path.partition("?")
+    path = path if path.startswith("/") else "/" + path
+    if query:  # /communities?per_page=5 works like per_page=5
+        from urllib.parse import parse_qsl
+
+        args.items = [f"{k}={v}" for k, v in parse_qsl(query, keep_blank_values=True)] + list(args.items)
     endpoint = provider.endpoint(method, path)
     if endpoint is None:
         import difflib
