@@ -211,3 +211,9 @@ def test_trackingram_message_in_envelope_data():
     p = builtin_provider("trackingram")
     e = explain(p, None, ex(400), {"object": "error", "data": "AUTHENTICATION INCORRECT", "has_more": False})
     assert e.provider_message == "AUTHENTICATION INCORRECT"
+
+
+def test_success_status_with_failure_body():
+    p = builtin_provider("noosfero")
+    e = explain(p, None, ex(200), {"success": False, "code": 289, "message": "ALREADY_FOLLOW"})
+    assert e is not None and e.status == 200 and e.provider_message == "ALREADY_FOLLOW" and e.meaning is None

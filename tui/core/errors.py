@@ -321,9 +321,10 @@ def explain(
     except ValueError:
         reason = exchange.reason or ""
     meaning = None
-    if endpoint is not None:
-        meaning = _status_meaning(endpoint.statuses, status)
-    meaning = meaning or _status_meaning(spec.statuses, status) or _GENERIC.get(status)
+    if status >= 300:  # a 2xx whose body reports a problem: the status' meaning says nothing useful
+        if endpoint is not None:
+            meaning = _status_meaning(endpoint.statuses, status)
+        meaning = meaning or _status_meaning(spec.statuses, status) or _GENERIC.get(status)
     if meaning is None and status >= 500:
         meaning = "the server failed"
     message_meaning = hint = None
