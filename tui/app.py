@@ -33,6 +33,7 @@ from textual.content import Content
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 from tui import messages as M
+from tui.screens.save_request import SavedRequestCommands
 from tui.widgets.palette import EndpointCommands
 
 
@@ -44,11 +45,11 @@ class PlaygroundApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "apiplay"
     SUB_TITLE = "REST API playground"
-    COMMANDS = App.COMMANDS | {EndpointCommands}
+    COMMANDS = App.COMMANDS | {EndpointCommands, SavedRequestCommands}
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
         Binding("f1", "help", "Help", id="help"),
-        _panel_binding("ctrl+s", "send", "Send", priority=True),
+        _panel_binding("ctrl+s", "send", "Send"),
         Binding("ctrl+j", "panel('send')", "Send", show=False, id="send_alt"),
         _panel_binding("escape", "cancel", "Cancel"),
         _panel_binding("f5", "force_send", "Send anyway"),
@@ -61,6 +62,8 @@ class PlaygroundApp(App):
         _panel_binding("ctrl+f", "filter", "Find"),
         _panel_binding("ctrl+r", "reveal", "Reveal secrets", show=False),
         Binding("f2", "next_provider", "Provider", id="next_provider"),
+        Binding("f3", "history", "History", id="history"),
+        _panel_binding("f4", "save_request", "Save"),
         Binding("f9", "save_svg", "Screenshot", id="screenshot"),
     ]
 
@@ -215,6 +218,8 @@ class PlaygroundApp(App):
     @on(TabbedContent.TabActivated, "#providers")
     async def _provider_tab(self, event: TabbedContent.TabActivated) -> None:
         pane_id = event.pane.id or ""
+        if pane_id != event.tabbed_content.active:  # a late event for a tab already left
+            return
         self._active_id = pane_id.removeprefix("tab-") or None
         panel = self.active_panel
         if panel is not None:
@@ -275,6 +280,32 @@ class PlaygroundApp(App):
         panel.query_one(EndpointList).select_key(key)
         return panel
 
+    async def open_request(self, provider_id: str, endpoint_key: str, values: dict, target: str | None = None):
+        """Show an endpoint with its form filled from `values` (history, saved requests); returns the panel."""
+        from tui.screens.save_request import value_text
+
+        panel = await self.show_provider(provider_id)
+        if target in ("sandbox", "live") and target != panel.target:
+            panel.switch_target(target)
+        raw = {k: value_text(v) for k, v in (values or {}).items() if v is not None}
+        if not await panel.open_request(endpoint_key, raw):
+            self.notify(f"{panel.provider.name} has no endpoint {endpoint_key}", title="Not found", severity="warning")
+        return panel
+
+    def action_history(self) -> None:
+        from tui.screens.history import HistoryScreen
+
+        history = self.history
+        if history is None:
+            return
+
+        def reopen(entry) -> None:
+            if entry is not None:
+                self.run_worker(self.open_request(entry.provider_id, entry.endpoint_key, entry.values,
+                                                  target=entry.target), group="reopen")
+
+        self.push_screen(HistoryScreen(history), reopen)
+
     async def action_panel(self, name: str) -> None:
         panel = self.active_panel
         if panel is None or not panel.built:
@@ -300,11 +331,15 @@ class PlaygroundApp(App):
             panel.focus_filter()
         elif name == "reveal":
             panel.reveal()
+        elif name == "save_request":
+            panel.save_request()
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action != "panel":
             return True
         name = parameters[0] if parameters else ""
+        if self.screen is not self.screen_stack[0]:  # a dialog is open: its own keys win
+            return False
         panel = self.active_panel
         if panel is None or not panel.built:
             return None
@@ -313,6 +348,8 @@ class PlaygroundApp(App):
         if name == "force_send":
             snap = panel.meter_snapshot()
             return bool(snap and snap.blocked_for > 0)
+        if name == "save_request":
+            return True if panel.endpoint is not None else None
         if name in ("next_page", "prev_page", "fetch_all"):
             return True if (panel.endpoint is not None and panel.endpoint.paging.paged) else None
         return True

@@ -137,9 +137,16 @@ class ParamRow(Widget):
 
     # ---- values ---------------------------------------------------------------------------
 
+    def editor(self) -> Widget | None:
+        """The editing widget, or None while the row is not composed yet."""
+        found = self.query(f"#{self.fid}")
+        return found.first() if found else None
+
     def raw(self) -> str | None:
         """The text the user entered, or None when the field is left at its default/empty."""
-        w = self.query_one(f"#{self.fid}")
+        w = self.editor()
+        if w is None:  # not mounted yet: the text it will start with
+            return self.initial if self.initial not in (None, "") else None
         p = self.param
         if isinstance(w, Select):
             return None if w.value == Select.NULL else str(w.value)
@@ -154,7 +161,7 @@ class ParamRow(Widget):
 
     def typed(self) -> tuple[bool, Any]:
         """(present, value); sets self.error when the text does not fit the type."""
-        w = self.query_one(f"#{self.fid}")
+        w = self.editor()
         self.error = None
         text = self.raw()
         if text is None:
@@ -171,6 +178,8 @@ class ParamRow(Widget):
 
     def show_error(self, message: str | None) -> None:
         self.error = message
+        if not self.is_mounted:
+            return
         self.set_class(bool(message), "-invalid")
         lines = self.query(".param-error")
         if message:
@@ -211,6 +220,7 @@ class ParamForm(VerticalScroll):
         self.values: dict[str, Any] = {}
         self.errors: dict[str, str] = {}
         self._generation = 0
+        self._rows: list[ParamRow] = []
 
     def compose(self) -> ComposeResult:
         yield Static("Choose an endpoint on the left (type to filter, enter to pick).", id="form-empty")
@@ -226,6 +236,7 @@ class ParamForm(VerticalScroll):
         raw = raw or {}
         await self.remove_children()
         rows = [ParamRow(p, i, raw.get(p.name)) for i, p in ordered_params(endpoint)]
+        self._rows = rows
         if rows:
             await self.mount_all(rows[:FIRST_ROWS])
             if rows[FIRST_ROWS:]:
@@ -246,7 +257,8 @@ class ParamForm(VerticalScroll):
 
     @property
     def rows(self) -> list[ParamRow]:
-        return list(self.query(ParamRow))
+        """Every row of the form, including those still waiting to be mounted."""
+        return list(self._rows)
 
     def focus_first(self) -> None:
         """Focus the first required field (else the first field); nothing when there are no fields."""
@@ -254,7 +266,9 @@ class ParamForm(VerticalScroll):
         if not rows:
             return
         row = next((r for r in rows if r.param.required), rows[0])
-        row.query_one(f"#{row.fid}").focus()
+        editor = row.editor()
+        if editor is not None:
+            editor.focus()
 
     def raw_values(self) -> dict[str, str]:
         out = {}
@@ -268,8 +282,10 @@ class ParamForm(VerticalScroll):
         """Fill one field (tests, history, palette)."""
         for row in self.rows:
             if row.param.name == name:
-                w = row.query_one(f"#{row.fid}")
-                if isinstance(w, Input):
+                w = row.editor()
+                if w is None:
+                    row.initial = text
+                elif isinstance(w, Input):
                     w.value = text
                 elif isinstance(w, TextArea):
                     w.text = text

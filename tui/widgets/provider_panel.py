@@ -609,6 +609,45 @@ class ProviderPanel(Vertical):
             await self.query_one("#docs").ensure_loaded()
             switcher.current = "docs"
 
+    async def open_request(self, key: str, raw: dict[str, str]) -> bool:
+        """Choose endpoint `key` with its form filled from `raw` (name -> text)."""
+        endpoint = next((e for e in self.provider.endpoints if e.key == key), None)
+        if endpoint is None:
+            return False
+        self._raw_cache[key] = dict(raw)
+        self.endpoint = None  # so the current form is not cached over `raw`
+        await self.choose(endpoint)
+        self.query_one(ParamForm).focus_first()
+        return True
+
+    def save_request(self) -> None:
+        """Ask a name and keep the filled form as a saved request (a plain file; secrets left out)."""
+        if self.endpoint is None:
+            return
+        from tui.screens.save_request import SaveRequestScreen
+
+        endpoint, values, headers = self.endpoint, dict(self._values), list(self.extra_headers)
+        prepared, _problem = self._prepare()
+        secrets = set(prepared.secrets) if prepared is not None else set()
+
+        def done(name: str | None) -> None:
+            if not name:
+                return
+            try:
+                from tui.core.saved import SavedRequests
+
+                SavedRequests().save(name, self.provider.id, endpoint.method, endpoint.path, values, headers,
+                                     target=self.target, secrets=secrets)
+            except Exception as exc:
+                self.app.notify(f"Not saved: {exc}", title="Save request", severity="error")
+                return
+            self.app.notify(f"Saved as {name!r}: find it in the palette (ctrl+p, 'Saved').", title="Save request")
+
+        import re
+
+        default = re.sub(r"[^A-Za-z0-9_.-]+", " ", f"{self.provider.id} {endpoint.method} {endpoint.path}")
+        self.app.push_screen(SaveRequestScreen(default.strip()[:64]), done)
+
     def focus_filter(self) -> None:
         for widget in self.query("#endpoint-filter"):
             widget.focus()
