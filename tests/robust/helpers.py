@@ -115,14 +115,21 @@ class _Server(socketserver.ThreadingTCPServer):
 class Recorder:
     """A local HTTP server that records every request: ``with Recorder() as rec: rec.origin``."""
 
-    def __init__(self, responder: Callable[[Seen], Reply] = _default, host: str = "127.0.0.1") -> None:
+    def __init__(self, responder: Callable[[Seen], Reply] = _default, host: str = "127.0.0.1",
+                 tls: tuple[str, str] | None = None) -> None:
         self._server = _Server((host, 0), _Handler)
+        if tls is not None:  # (certfile, keyfile): speak HTTPS
+            import ssl
+
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(*tls)
+            self._server.socket = ctx.wrap_socket(self._server.socket, server_side=True)
         self._server.seen = []  # type: ignore[attr-defined]
         self._server.lock = threading.Lock()  # type: ignore[attr-defined]
         self._server.responder = responder  # type: ignore[attr-defined]
         self.host = host
         self.port = self._server.server_address[1]
-        self.origin = f"http://{host}:{self.port}"
+        self.origin = f"{'https' if tls else 'http'}://{host}:{self.port}"
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
                                         daemon=True)
 
@@ -173,3 +180,17 @@ def open_sockets() -> int:
         except OSError:
             pass
     return n
+
+
+def self_signed_cert(folder) -> tuple[str, str]:
+    """(certfile, keyfile) of a fresh self-signed certificate for 127.0.0.1 (openssl CLI)."""
+    import subprocess
+    from pathlib import Path
+
+    cert, key = Path(folder) / "cert.pem", Path(folder) / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+         "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True, timeout=60,
+    )
+    return str(cert), str(key)
