@@ -34,9 +34,9 @@ def add_parser(subparsers) -> None:
         "status, time and the rate meter go to stderr. Exit 0 for 2xx, 1 for an HTTP error, "
         "2 for a usage or validation error, 3 for a network error or timeout.",
     )
-    p.add_argument("provider", metavar="NAME", help="provider id or name, e.g. noosfero")
-    p.add_argument("method", metavar="METHOD", help="GET, POST, PUT, PATCH, DELETE")
-    p.add_argument("path", metavar="PATH", help="the catalog's path (/communities/{id}) or a concrete one (/communities/5)")
+    p.add_argument("provider", metavar="NAME", nargs="?", help="provider id or name, e.g. noosfero")
+    p.add_argument("method", metavar="METHOD", nargs="?", help="GET, POST, PUT, PATCH, DELETE")
+    p.add_argument("path", metavar="PATH", nargs="?", help="the catalog's path (/communities/{id}) or a concrete one (/communities/5)")
     p.add_argument("items", nargs="*", metavar="ITEM", help="name=value | name:=json | Header:value")
     # dest names differ from the top-level --target/--sandbox-url so either position works
     p.add_argument("--target", dest="call_target", choices=["sandbox", "live"], default=None,
@@ -48,6 +48,13 @@ def add_parser(subparsers) -> None:
     p.add_argument("--max-pages", type=int, default=None, metavar="N", help="with --all-pages: stop after N pages")
     p.add_argument("--timeout", type=float, default=30.0, metavar="S", help="seconds to wait for an answer (30)")
     p.add_argument("--force", action="store_true", help="send even when the rate guard would refuse")
+    p.add_argument("--from-history", type=int, default=None, metavar="ID",
+                   help="send a request from `apiplay history` again (NAME METHOD PATH come from it)")
+    p.add_argument("--save", default=None, metavar="NAME", help="also save the request under NAME")
+    p.add_argument("--as", dest="as_format", choices=["curl", "httpie"], default=None,
+                   help="print the request as a curl or HTTPie command instead of sending it")
+    p.add_argument("--show-secrets", action="store_true",
+                   help="with --as: write tokens and passwords instead of $APIPLAY_... variables")
     # ---- Flags added by other parts of the app go here (each handled in `run` at its marked spot):
     #   --from-history ID   (history: fill NAME/METHOD/PATH/items from a history entry)
     #   --save NAME         (saved requests: store the request after it is built)
@@ -234,9 +241,25 @@ async def _run_call(args, provider, endpoint, values, headers, target, origin) -
     from tui.core.ratemeter import RateLimited
 
     credentials = None
-    # ---- Stored credentials (credentials store) may be passed here as `credentials=`.
+    if target == "live":
+        from tui.core.credentials import CredentialStore
+        from tui.core.settings import load_settings
+
+        settings, _ = load_settings()
+        credentials = CredentialStore(use_keyring=settings.credentials_store == "keyring").get(provider) or None
     client = open_client(provider, target, sandbox_origin=origin, credentials=credentials, timeout=args.timeout)
     try:
+        if args.as_format:
+            from tui.core.export import to_curl, to_httpie
+
+            try:
+                prepared = client.prepare(endpoint, values, headers=headers)
+            except ValidationError as exc:
+                _err(_validation_text(exc))
+                return EXIT_USAGE
+            export = to_curl if args.as_format == "curl" else to_httpie
+            print(export(prepared, show_secrets=args.show_secrets, provider=provider))
+            return EXIT_OK
         if target == "live":
             missing = missing_message(provider, client.credentials, endpoint, client.placement)
             if missing:
@@ -252,6 +275,7 @@ async def _run_call(args, provider, endpoint, values, headers, target, origin) -
 
                 async for r in client.iter_pages(endpoint, values, max_pages=args.max_pages, on_wait=on_wait):
                     results.append(r)
+                    _record(r, provider, target)
                     if not r.ok:
                         break
                 last = results[-1]
@@ -274,7 +298,15 @@ async def _run_call(args, provider, endpoint, values, headers, target, origin) -
         except LoginError as exc:
             _err(f"apiplay: {exc}")
             return {"network": EXIT_NETWORK, "config": EXIT_USAGE}.get(exc.kind, EXIT_HTTP)
-        # ---- --save NAME: store (endpoint, values, headers) here, after a successful build.
+        _record(result, provider, target)
+        if args.save:
+            from tui.core.saved import SavedError, SavedRequests
+
+            try:
+                SavedRequests().save(args.save, provider.id, endpoint.method, endpoint.path, values, headers,
+                                     target=target, secrets=result.exchange.request.secrets)
+            except SavedError as exc:
+                _err(f"apiplay: --save: {exc}")
         _print_body(result)
         _report(result)
         return _exit_code(result)
@@ -282,11 +314,46 @@ async def _run_call(args, provider, endpoint, values, headers, target, origin) -
         await client.aclose()
 
 
+def _record(result, provider, target) -> None:
+    """Keep the exchange in history (secrets are masked by History.add)."""
+    try:
+        from tui.core.history import History
+        from tui.core.settings import load_settings
+
+        with History.from_settings(load_settings()[0]) as history:
+            history.add(result.exchange, provider_id=provider.id, target=target)
+    except Exception as exc:  # noqa: BLE001 - history must never break a call
+        _err(f"apiplay: warning: the exchange was not written to history ({exc})")
+
+
 def run(args: argparse.Namespace) -> int:
     import asyncio
     import os
 
-    # ---- --from-history ID: fill args.provider / method / path / items from history here.
+    if args.from_history is not None:
+        from tui.commands.history import call_args_from_history
+
+        try:
+            found = call_args_from_history(args.from_history)
+        except LookupError as exc:
+            _err(f"apiplay: {exc}")
+            return EXIT_USAGE
+        extra = [x for x in (args.provider, args.method, args.path) if x] + list(args.items or [])
+        args.provider, args.method, args.path = found["provider"], found["method"], found["path"]
+        args.items = found["items"] + extra  # anything given after the ID overrides the stored values
+        if not getattr(args, "call_target", None):
+            args.call_target = found["target"]
+    elif not (args.provider and args.method and args.path):
+        _err("apiplay: call needs NAME METHOD PATH (or --from-history ID)")
+        return EXIT_USAGE
+    if args.save:
+        from tui.core.saved import SavedError, check_name
+
+        try:
+            check_name(args.save)
+        except SavedError as exc:
+            _err(f"apiplay: --save: {exc}")
+            return EXIT_USAGE
     try:
         provider, endpoint, values, headers = _resolve(args)
     except _Usage as exc:
