@@ -24,6 +24,7 @@ times and countdowns as fixed text.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from textual import on, work
@@ -33,8 +34,18 @@ from textual.content import Content
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 from tui import messages as M
-from tui.screens.save_request import SavedRequestCommands
-from tui.widgets.palette import EndpointCommands
+
+
+def _endpoint_commands():
+    from tui.widgets.palette import EndpointCommands
+
+    return EndpointCommands
+
+
+def _saved_commands():
+    from tui.screens.save_request import SavedRequestCommands
+
+    return SavedRequestCommands
 
 
 def _panel_binding(key: str, action: str, description: str, show: bool = True, **kw) -> Binding:
@@ -42,10 +53,10 @@ def _panel_binding(key: str, action: str, description: str, show: bool = True, *
 
 
 class PlaygroundApp(App):
-    CSS_PATH = "app.tcss"
+    CSS_PATH = str(Path(__file__).with_name("app.tcss"))  # absolute: subclasses elsewhere still find it
     TITLE = "apiplay"
     SUB_TITLE = "REST API playground"
-    COMMANDS = App.COMMANDS | {EndpointCommands, SavedRequestCommands}
+    COMMANDS = App.COMMANDS | {_endpoint_commands, _saved_commands}  # imported when the palette opens
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
         Binding("f1", "help", "Help", id="help"),
