@@ -15,41 +15,22 @@ import pytest
 
 from tui.commands import screenshot as scenes
 
-THEMES = ("apiplay", "light")
-SIZE = scenes.SIZE  # 140x42
+SCREENS = {
+    "gocache_explained_error": scenes.scene_gocache_409,
+    "noosfero_json_page_two": scenes.scene_noosfero_page2,
+    "trackingram_trackers": scenes.scene_trackingram_trackers,
+    "endpoint_filter": scenes.scene_endpoint_filter,
+    "credentials_dialog": scenes.scene_credentials,
+    "help_screen": scenes.scene_help,
+}
+#: Every screen in apiplay's own theme and in the light one (Trackingram's list only in the first).
+CASES = [(name, theme) for name in SCREENS for theme in ("apiplay", "light")
+         if not (name == "trackingram_trackers" and theme == "light")]
 
 
-def _app(theme: str, origin: str):
+@pytest.mark.parametrize(("screen", "theme"), CASES, ids=[f"{n}-{t}" for n, t in CASES])
+def test_screen(snap_compare, snapshot_sandbox, screen, theme):
     from tui.app import PlaygroundApp
 
-    return PlaygroundApp(theme=theme, sandbox_url=origin)
-
-
-@pytest.mark.parametrize("theme", THEMES)
-def test_gocache_explained_error(snap_compare, snapshot_sandbox, theme):
-    assert snap_compare(_app(theme, snapshot_sandbox), terminal_size=SIZE, run_before=scenes.scene_gocache_409)
-
-
-@pytest.mark.parametrize("theme", THEMES)
-def test_noosfero_highlighted_json_page_two(snap_compare, snapshot_sandbox, theme):
-    assert snap_compare(_app(theme, snapshot_sandbox), terminal_size=SIZE, run_before=scenes.scene_noosfero_page2)
-
-
-def test_trackingram_trackers_and_server_counters(snap_compare, snapshot_sandbox):
-    assert snap_compare(_app("apiplay", snapshot_sandbox), terminal_size=SIZE,
-                        run_before=scenes.scene_trackingram_trackers)
-
-
-@pytest.mark.parametrize("theme", THEMES)
-def test_endpoint_filter(snap_compare, snapshot_sandbox, theme):
-    assert snap_compare(_app(theme, snapshot_sandbox), terminal_size=SIZE, run_before=scenes.scene_endpoint_filter)
-
-
-@pytest.mark.parametrize("theme", THEMES)
-def test_credentials_dialog(snap_compare, snapshot_sandbox, theme):
-    assert snap_compare(_app(theme, snapshot_sandbox), terminal_size=SIZE, run_before=scenes.scene_credentials)
-
-
-@pytest.mark.parametrize("theme", THEMES)
-def test_help_screen(snap_compare, snapshot_sandbox, theme):
-    assert snap_compare(_app(theme, snapshot_sandbox), terminal_size=SIZE, run_before=scenes.scene_help)
+    app = PlaygroundApp(theme=theme, sandbox_url=snapshot_sandbox)
+    assert snap_compare(app, terminal_size=scenes.SIZE, run_before=SCREENS[screen])

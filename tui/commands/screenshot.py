@@ -144,44 +144,34 @@ async def show_tab(pilot, panel, tab: str) -> None:
 # Scenes
 
 
-async def scene_noosfero_page2(pilot) -> None:
-    """Noosfero: log in with the demo account, list communities, go to page 2; highlighted JSON."""
-    panel = await ready(pilot, "noosfero")
-    await choose(pilot, panel, "GET /communities", per_page="5")
-    await send(pilot, panel)
-    await send(pilot, panel, page="next")
-    await show_tab(pilot, panel, "body")
-    await finish(pilot)
+def request_scene(provider_id: str, key: str, fields: dict[str, str] | None = None, *, pages: int = 0,
+                  tab: str = "body", account: str | None = None) -> Callable[[Any], Awaitable[None]]:
+    """A scene: on `provider_id`'s panel (optionally with the sandbox account whose label contains
+    `account`), pick `key`, fill `fields`, send, go `pages` pages forward and show `tab`."""
+
+    async def scene(pilot) -> None:
+        panel = await ready(pilot, provider_id)
+        if account is not None:
+            chosen = next(a for a in panel.provider.auth.sandbox_accounts if account in a.label.lower())
+            panel.set_credentials(dict(chosen.values))
+        await choose(pilot, panel, key, **(fields or {}))
+        await send(pilot, panel)
+        for _ in range(pages):
+            await send(pilot, panel, page="next")
+        await show_tab(pilot, panel, tab)
+        await finish(pilot)
+
+    return scene
 
 
-async def scene_gocache_409(pilot) -> None:
-    """GoCache: create a domain that already exists; the Explain tab decodes the 409."""
-    panel = await ready(pilot, "gocache")
-    await choose(pilot, panel, "POST /domain/{domain}", domain="example.com.br")
-    await send(pilot, panel)
-    await show_tab(pilot, panel, "explain")
-    await finish(pilot)
-
-
-async def scene_trackingram_trackers(pilot) -> None:
-    """Trackingram: a page of trackers (limit/skip) with the server's own rate counters on the meter."""
-    panel = await ready(pilot, "trackingram")
-    await choose(pilot, panel, "GET /trackerGps", limit="10")
-    await send(pilot, panel)
-    await send(pilot, panel, page="next")
-    await show_tab(pilot, panel, "body")
-    await finish(pilot)
-
-
-async def scene_trackingram_wrong_token(pilot) -> None:
-    """Trackingram with the sandbox's wrong-token account: AUTHENTICATION INCORRECT explained."""
-    panel = await ready(pilot, "trackingram")
-    account = next(a for a in panel.provider.auth.sandbox_accounts if "wrong" in a.label.lower())
-    panel.set_credentials(dict(account.values))
-    await choose(pilot, panel, "GET /trackerGps")
-    await send(pilot, panel)
-    await show_tab(pilot, panel, "explain")
-    await finish(pilot)
+#: Noosfero: log in with the demo account, list communities, go to page 2; highlighted JSON.
+scene_noosfero_page2 = request_scene("noosfero", "GET /communities", {"per_page": "5"}, pages=1)
+#: GoCache: create a domain that already exists; the Explain tab decodes the 409.
+scene_gocache_409 = request_scene("gocache", "POST /domain/{domain}", {"domain": "example.com.br"}, tab="explain")
+#: Trackingram: a page of trackers (limit/skip) with the server's own rate counters on the meter.
+scene_trackingram_trackers = request_scene("trackingram", "GET /trackerGps", {"limit": "10"}, pages=1)
+#: Trackingram with the sandbox's wrong-token account: AUTHENTICATION INCORRECT explained.
+scene_trackingram_wrong_token = request_scene("trackingram", "GET /trackerGps", tab="explain", account="wrong")
 
 
 async def scene_endpoint_filter(pilot) -> None:
