@@ -207,6 +207,7 @@ def test_credential_key_hides_secrets():
     assert "supersecret" not in key and key != credential_key("live", "http://x", {"token": "other"})
 
 
+@pytest.mark.timing
 async def test_per_request_overhead_vs_raw_httpx(noosfero, origin):
     """ProviderClient.send adds well under 1 ms over a raw shared httpx client."""
     from tui.core.model import Endpoint
@@ -322,6 +323,7 @@ async def test_dot_segments_never_reach_another_route(origin, noosfero):
     await c.aclose()
 
 
+@pytest.mark.timing
 async def test_all_pages_within_1_2x_of_raw_httpx(sandbox_url):
     """Walking every page through the client costs at most 1.2x a raw httpx walk."""
     n = builtin_provider("noosfero")
