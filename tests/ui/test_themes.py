@@ -73,3 +73,39 @@ async def test_bad_user_theme_warns_and_the_app_keeps_running(tmp_path):
         assert app.query_one("#key").styles.color.rgb == (1, 2, 3)
         # a user theme without the method-* variables falls back to the defaults
         assert app.query_one("#get").styles.color.rgb == Color.parse(themes.theme_variable_defaults(True)["method-get"]).rgb
+
+
+async def test_playground_switches_to_a_shipped_theme_from_the_palette(sandbox_url):
+    from tui.app import PlaygroundApp
+
+    app = PlaygroundApp(sandbox_url=sandbox_url)
+    async with app.run_test(size=(120, 36)) as pilot:
+        assert app.current_theme.name == themes.DEFAULT_THEME
+        app.search_themes()  # what ctrl+p → "Change theme" opens
+        await pilot.pause()
+        await pilot.press(*"high-contr")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.current_theme.name == "high-contrast"
+        shipped = {t.name: t for t in themes.load_themes()[0]}["high-contrast"]
+        assert Color.parse(app.theme_variables["json-key"]).rgb == Color.parse(shipped.variables["json-key"]).rgb
+
+
+async def test_playground_loads_user_themes_and_names_a_broken_one(sandbox_url, tmp_path):
+    import os
+
+    from tui.app import PlaygroundApp
+
+    folder = tmp_path / "config" / "themes"  # APIPLAY_CONFIG_DIR (set by the autouse fixture)
+    assert os.environ["APIPLAY_CONFIG_DIR"] == str(tmp_path / "config")
+    folder.mkdir(parents=True)
+    (folder / "ocean.toml").write_text('primary = "#0ea5e9"\nbackground = "#0b1320"\n')
+    (folder / "broken.toml").write_text('primary = "#0ea5e9"\nsurface = "sea"\n')
+    app = PlaygroundApp(theme="ocean", sandbox_url=sandbox_url)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert app.current_theme.name == "ocean"
+        assert "broken" not in app.available_themes
+        messages = [n.message for n in app._notifications]
+        assert any("broken.toml: surface: 'sea' is not a colour" in m for m in messages), messages
