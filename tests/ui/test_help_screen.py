@@ -93,3 +93,19 @@ async def test_escape_and_f1_close():
             assert not isinstance(app.screen, HelpScreen)
         await pilot.press("ctrl+s")  # the app's keys work again
         assert getattr(app, "sent", False)
+
+
+async def test_playground_f1_lists_its_keys_and_escape_closes(sandbox_url):
+    from tui.app import PlaygroundApp
+
+    app = PlaygroundApp(sandbox_url=sandbox_url)
+    async with app.run_test(size=(140, 42)) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        ids = {r.id for r in app.screen.rows}
+        declared = {b.id for b in app.BINDINGS if b.id}
+        assert declared <= ids  # every app binding, with its id
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
