@@ -115,6 +115,8 @@ async def test_live_target_shows_current_values_and_a_checked_url(providers):
         url = _inp(app, "url")
         assert url.value == "https://example.org/api/v1"
         assert "softwarepublico" in url.placeholder  # the default live URL
+        helps = " ".join(str(w.render()) for w in app.screen.query(".cred-help"))
+        assert "{instance}: Host (and path) of the Noosfero installation" in helps
         assert _inp(app, "login").value == ""  # no demo values outside the sandbox
         assert not app.screen.query("#accounts")
         url.value = "example.org"

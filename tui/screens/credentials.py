@@ -171,10 +171,7 @@ class CredentialsScreen(ModalScreen[dict | None]):
                             id=f"cred-{URL_KEY}",
                             compact=True,
                         )
-                    yield Static(
-                        Content("Leave empty for the default shown; for Noosfero, your instance's /api/v1."),
-                        classes="cred-help",
-                    )
+                    yield Static(Content(self._url_help()), classes="cred-help")
                 login_note = self._login_note()
                 if login_note:
                     yield Static(Content(login_note), classes="cred-note", id="login-note")
@@ -210,6 +207,14 @@ class CredentialsScreen(ModalScreen[dict | None]):
             with Horizontal(id="cred-buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button("Save", id="save", variant="primary")
+
+    def _url_help(self) -> str:
+        """What the base URL field is for, naming the live URL's template variables if any."""
+        text = "Leave empty to use the default shown."
+        for name, variable in self.provider.targets.variables.items():
+            what = variable.description or name
+            text += f" {{{name}}}: {what} (default {variable.default or 'empty'})."
+        return text
 
     def _login_note(self) -> str:
         login = self.provider.auth.login
