@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import queue
 import re
-import select
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 
 import httpx
@@ -23,20 +24,30 @@ def _start(*args: str) -> subprocess.Popen:
 
 
 def _read_until(proc: subprocess.Popen, pattern: str, timeout: float = 60.0) -> tuple[str, re.Match]:
+    """Read the child's stdout (in a thread: a buffered pipe and select() do not mix) until `pattern`."""
+    lines = getattr(proc, "_lines", None)
+    if lines is None:
+        lines = proc._lines = queue.Queue()  # type: ignore[attr-defined]
+
+        def pump() -> None:
+            for line in proc.stdout:
+                lines.put(line)
+            lines.put(None)
+
+        threading.Thread(target=pump, daemon=True).start()
     seen = ""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        ready, _, _ = select.select([proc.stdout], [], [], 0.2)
-        if ready:
-            line = proc.stdout.readline()
-            if not line and proc.poll() is not None:
-                break
-            seen += line
-            m = re.search(pattern, seen)
-            if m:
-                return seen, m
-        elif proc.poll() is not None:
+        try:
+            line = lines.get(timeout=0.2)
+        except queue.Empty:
+            continue
+        if line is None:
             break
+        seen += line
+        m = re.search(pattern, seen)
+        if m:
+            return seen, m
     if proc.poll() is None:
         proc.kill()  # before reading stderr, which would otherwise wait for the process to end
     raise AssertionError(f"never printed {pattern!r}; got:\n{seen}\nstderr:\n{proc.stderr.read()}")

@@ -89,6 +89,15 @@ def run(args) -> int:
                   file=sys.stderr)
         return 2
 
+    # before anything is printed: whoever waits for the banner may signal at once
+    def on_term(signum, frame):  # SIGTERM stops as cleanly as Ctrl+C
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, on_term)
+        # Ctrl+C stops the server even when the shell started us with SIGINT ignored (cmd &)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
     urls = server.base_urls()
     out = [f"apiplay sandbox listening on {server.origin}", ""]
     out.append(f"  GoCache      {urls['gocache']}")
@@ -104,16 +113,8 @@ def run(args) -> int:
                f"{args.trackingram_limit}/min per account."
                + ("  Faults: on (every 7th request)." if args.faults else ""))
     out.append("Press Ctrl+C to stop.")
-    print("\n".join(out), flush=True)
-
-    def on_term(signum, frame):  # SIGTERM stops as cleanly as Ctrl+C
-        raise KeyboardInterrupt
-
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, on_term)
-        # Ctrl+C stops the server even when the shell started us with SIGINT ignored (cmd &)
-        signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
+        print("\n".join(out), flush=True)
         server.serve_forever()
     except KeyboardInterrupt:
         pass
