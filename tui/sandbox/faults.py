@@ -33,7 +33,7 @@ ROTATION = ("slow", "500", "html")
 EVERY = 7
 DEFAULT_DELAY_S = 5.0
 DEFAULT_LARGE = 20 * 1024 * 1024
-MAX_LARGE = 512 * 1024 * 1024
+MAX_LARGE = 256 * 1024 * 1024  # a larger X-Apiplay-Size is clamped
 NESTED_DEPTH = 10_000
 HUGE_HEADER = 256 * 1024
 
