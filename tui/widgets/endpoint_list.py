@@ -151,7 +151,8 @@ class EndpointList(Vertical):
         ol = self.option_list
         try:
             ol.highlighted = ol.get_option_index(key)
-        except Exception:
+            ol.scroll_to_highlight(top=True)
+        except Exception:  # an option list being rebuilt: the choice still stands
             pass
         self.post_message(self.Chosen(ep))
         return True

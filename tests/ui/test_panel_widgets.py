@@ -1,0 +1,132 @@
+"""The panel's small widgets on their own: meter text and timer, endpoint list entries, pager."""
+
+from __future__ import annotations
+
+from textual.app import App
+
+from tui.core.model import Endpoint, Param, PagingSpec, Provider
+from tui.core.ratemeter import MeterSnapshot
+from tui.themes import theme_variable_defaults
+from tui.widgets.endpoint_list import EndpointList, endpoint_prompt, matches
+from tui.widgets.pager import Pager
+from tui.widgets.rate_meter import RateMeter, bar, describe
+
+
+def snap(**kw) -> MeterSnapshot:
+    base = dict(used=0, limit=120, window_s=60.0, reset_in=None, blocked_for=0.0, server_count=None,
+                server_reset=None, recent=(0,) * 12, text="0/120 this minute")
+    base.update(kw)
+    return MeterSnapshot(**base)
+
+
+class Host(App):
+    def __init__(self, widget) -> None:
+        super().__init__()
+        self.widget = widget
+
+    def get_theme_variable_defaults(self):
+        return theme_variable_defaults(None)
+
+    def compose(self):
+        yield self.widget
+
+
+def test_meter_text_shows_use_limit_reset_and_server_figures():
+    text = describe(snap(used=42, reset_in=17.2, server_count=40, server_reset=16.0)).plain
+    assert "42/120" in text and "resets in 18 s" in text
+    assert "count_api 40" in text and "reset_count_api 16 s" in text
+
+
+def test_meter_bar_changes_colour_as_it_fills():
+    def style(used):
+        return {str(span.style) for span in bar(used, 100).spans if "█" in bar(used, 100).plain[span.start:span.end]}
+
+    assert style(10) == {"$meter-ok"}
+    assert style(70) == {"$meter-warn"}
+    assert style(95) == {"$meter-full"}
+    assert "·" in bar(5, None).plain  # no known limit: no bar
+
+
+def test_meter_block_is_a_countdown_with_the_override():
+    text = describe(snap(used=120, blocked_for=12.3, text="blocked: FLOOD_WAIT, 13 s left")).plain
+    assert "BLOCKED" in text and "13 s left" in text and "f5" in text
+
+
+async def test_meter_ticks_only_while_counting_down():
+    current = {"snap": snap()}
+    meter = RateMeter(lambda: current["snap"])
+    async with Host(meter).run_test() as pilot:
+        await pilot.pause()
+        assert meter._timer is None  # idle: no timer
+        current["snap"] = snap(used=3, reset_in=40.0)
+        meter.refresh_meter()
+        assert meter._timer is not None
+        current["snap"] = snap()
+        meter.refresh_meter()
+        assert meter._timer is None
+        current["snap"] = snap(blocked_for=5.0, text="blocked: x, 5 s left")
+        meter.refresh_meter()
+        assert meter.has_class("-blocked") and meter._timer is not None
+
+
+def _provider() -> Provider:
+    eps = (
+        Endpoint("GET", "/things", summary="List things", tag="things", auth="none", evidence="documented",
+                 paging=PagingSpec(style="page")),
+        Endpoint("POST", "/things/{id}", summary="Change a thing", tag="things", auth="required",
+                 evidence="inferred", params=(Param("id", "path", "integer", required=True),)),
+        Endpoint("DELETE", "/other", summary="Remove all the other stuff", tag="other", auth="admin"),
+    )
+    return Provider(id="tiny", name="Tiny", endpoints=eps)
+
+
+def test_endpoint_entry_shows_method_path_summary_auth_and_evidence():
+    ep = _provider().endpoints[1]
+    text = endpoint_prompt(ep).plain
+    assert text.startswith("POST") and "/things/{id}" in text
+    assert "Change a thing" in text and "token" in text and "inferred" in text
+    assert matches(ep, ["post", "thing"]) and not matches(ep, ["delete"])
+
+
+class ListHost(Host):
+    def __init__(self, widget) -> None:
+        super().__init__(widget)
+        self.chosen = []
+
+    def on_endpoint_list_chosen(self, message) -> None:
+        self.chosen.append(message.endpoint.key)
+
+
+async def test_endpoint_list_groups_by_tag_and_filters():
+    elist = EndpointList(_provider())
+    app = ListHost(elist)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        ol = elist.option_list
+        headers = [str(ol.get_option_at_index(i).prompt) for i in range(ol.option_count)
+                   if ol.get_option_at_index(i).disabled]
+        assert [h.split()[0] for h in headers] == ["things", "other"]
+        elist.apply_filter("remove")
+        assert [e.key for e in elist.shown] == ["DELETE /other"]
+        assert elist.select_key("GET /things")  # hidden by the filter: the filter is cleared
+        await pilot.pause()
+        assert app.chosen == ["GET /things"]
+        assert len(elist.shown) == 3
+
+
+async def test_pager_shows_position_and_disables_what_cannot_be_done():
+    pager = Pager()
+    async with Host(pager).run_test() as pilot:
+        pager.set_paged(True)
+        pager.show_position("page 1 of 3 · per_page 20 · Total 50", can_prev=False, can_next=True)
+        await pilot.pause()
+        assert pager.query_one("#pager-prev").disabled and not pager.query_one("#pager-next").disabled
+        assert "Total 50" in pager.position_text
+        pager.start_fetch()
+        pager.progress(2, 3, 40, waiting_s=7.2)
+        await pilot.pause()
+        assert "paused" in str(pager.query_one("#pager-status").render())
+        assert "resumes in 8 s" in str(pager.query_one("#pager-status").render())
+        assert str(pager.query_one("#pager-all").label) == "Stop (esc)"
+        pager.end_fetch("fetched 3 pages · 50 items combined")
+        assert not pager.has_class("-fetching")
