@@ -101,8 +101,10 @@ async def choose(pilot, panel, key: str, **fields: str) -> None:
     if not panel.query_one(EndpointList).select_key(key):
         raise SceneError(f"{panel.provider.name} has no endpoint {key}")
     await wait_for(pilot, lambda: panel.endpoint is not None and panel.endpoint.key == key, f"endpoint {key}")
-    await pilot.pause()
     form = panel.query_one(ParamForm)
+    # the form mounts its rows in batches: wait for all of them
+    await wait_for(pilot, lambda: all(row.is_mounted for row in form.rows), f"the form of {key}")
+    await pilot.pause()
     for name, text in fields.items():
         if not form.set_raw(name, text):
             raise SceneError(f"{key} has no field {name!r}")
