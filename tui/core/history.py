@@ -342,7 +342,10 @@ class History:
         req = exchange.request
         secrets = [s for s in req.secrets if s]
         if req.basic_auth:
+            import base64  # the encoded "user:password" a server may echo back (a 401 page, a debug body)
+
             secrets += [s for s in req.basic_auth if s]
+            secrets.append(base64.b64encode(":".join(req.basic_auth).encode("utf-8")).decode("ascii"))
         body = exchange.body or b""
         truncated = bool(exchange.truncated)
         if len(body) > self.body_cap:
