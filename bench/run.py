@@ -343,8 +343,10 @@ async def child_fetch_all(origin: str, pages: int) -> None:
 
 
 async def child_viewer(size: int) -> None:
-    """The viewer alone (no app, no HTTP): prepare in a thread, load, first paint, page-down."""
+    """The viewer alone (no app, no HTTP): prepare in a thread, load, first paint, typing in an
+    Input while the rest of the body is formatted in the background, then page-down."""
     from textual.app import App
+    from textual.widgets import Input
 
     from tui.core import jsonview
     from tui.sandbox.faults import large_body
@@ -354,13 +356,15 @@ async def child_viewer(size: int) -> None:
 
     class ViewerOnly(App):
         def compose(self):
+            yield Input(id="field")
             yield ResponseBody()
 
     app = ViewerOnly()
     probe = H.FrameProbe(app)
     async with app.run_test(size=SIZE):
         viewer = app.query_one(JsonViewer)
-        viewer.focus()
+        field = app.query_one("#field", Input)
+        field.focus()
         await probe.wait_for(lambda: True, nudge=True)
         await H.idle(0.2)
         t0 = time.perf_counter()
@@ -368,8 +372,15 @@ async def child_viewer(size: int) -> None:
         t1 = time.perf_counter()
         viewer.load(document)
         t2 = await probe.wait_for(lambda: _painted(viewer, lambda d: d is document))
-        await asyncio.to_thread(document.wait, 120)
+        typing = []
+        while not document.complete:
+            expected = field.value + "1"
+            k0 = H.press(app, "1")
+            k1 = await probe.wait_for(lambda expected=expected: field.value == expected)
+            typing.append((k1 - k0) * 1000)
+            await H.idle(0.02)
         t3 = time.perf_counter()
+        viewer.focus()
         await H.idle(0.3)
         height = viewer.scrollable_content_region.height
         samples = []
@@ -382,7 +393,9 @@ async def child_viewer(size: int) -> None:
             samples.append((k1 - k0) * 1000)
             await H.idle(0.03)
         finish({"prepare_first_s": t1 - t0, "load_to_painted_ms": (t2 - t1) * 1000,
-                "complete_s": t3 - t0, "pagedown_ms": statistics.median(samples)})
+                "complete_s": t3 - t0, "pagedown_ms": statistics.median(samples),
+                "typing_max_ms": max(typing, default=0.0),
+                "typing_median_ms": statistics.median(typing) if typing else 0.0})
 
 
 def finish(result: dict) -> None:
@@ -473,7 +486,8 @@ def run_all(runs: int, quick: bool, log) -> dict:
     def viewer() -> None:
         gather(out, [spawn("viewer", str(20 * MB)) for _ in range(max(2, runs // 2))], {
             "viewer_20mb_first_piece_s": "prepare_first_s", "viewer_20mb_load_ms": "load_to_painted_ms",
-            "viewer_20mb_complete_s": "complete_s", "viewer_20mb_pagedown_ms": "pagedown_ms"})
+            "viewer_20mb_complete_s": "complete_s", "viewer_20mb_pagedown_ms": "pagedown_ms",
+            "viewer_20mb_typing_max_ms": "typing_max_ms", "viewer_20mb_typing_median_ms": "typing_median_ms"})
 
     step("startup", "start-up (PlaygroundApp vs a trivial Textual app, fresh processes)…", startup)
     step("keyframe", "key to painted frame in the trivial app (the floor for scroll and input)…", keyframe)
@@ -543,6 +557,10 @@ ROWS = [
     ("viewer_20mb_load_ms", "viewer alone, 20 MB: load() to painted", "ms", None),
     ("viewer_20mb_complete_s", "viewer alone, 20 MB: prepare until fully formatted", "s", None),
     ("viewer_20mb_pagedown_ms", "viewer alone, 20 MB: page-down key to painted", "ms", "keyframe_floor_ms"),
+    ("viewer_20mb_typing_max_ms", "viewer alone: typing while 20 MB is formatted (worst key)", "ms",
+     "keyframe_floor_ms"),
+    ("viewer_20mb_typing_median_ms", "viewer alone: typing while 20 MB is formatted (median)", "ms",
+     "keyframe_floor_ms"),
     ("idle_rss_mb", "idle RSS", "MB", "idle_rss_floor_mb"),
     ("peak_rss_mb", "peak RSS (20 MB response shown)", "MB", None),
 ]

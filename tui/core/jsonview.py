@@ -503,21 +503,25 @@ class _Chunker:
         return _escape_unsafe_json(out)
 
 
-#: Pause between pieces formatted in the background, so the UI thread gets the GIL promptly.
-YIELD_S = 0.001
+#: Pause between pieces formatted in the background, so the UI thread gets the GIL promptly: at
+#: least YIELD_S, and as long as the last piece took (the formatter runs at most half the time).
+YIELD_S = 0.002
 
 
 def _continue_chunks(doc: Document, chunker: _Chunker, pause: float = 0.0) -> None:
     """Append the remaining pieces of a progressive document (runs in a daemon thread)."""
+    took = 0.0
     try:
         while not chunker.done:
             if pause:
-                time.sleep(pause)
+                time.sleep(max(pause, took))
+            started = time.perf_counter()
             piece = chunker.next_piece()
             if piece is None:
                 _append_tail_as_text(doc, chunker)
                 break
             doc._append(_Piece(piece))
+            took = time.perf_counter() - started
     except MemoryError:
         doc.problem = "The body is too large to show in the memory available; it is cut short."
     except Exception as exc:  # noqa: BLE001 - a document must always finish
