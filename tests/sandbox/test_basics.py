@@ -96,3 +96,28 @@ def test_keep_alive_raw_socket(sandbox_url):
                     length = int(v)
             assert length is not None
             assert len(f.read(length)) == length
+
+
+def test_sandbox_reads_no_files_at_run_time():
+    """Everything is built in memory: ../shared (not shipped) and the packs are never opened."""
+    import sys
+
+    opened: list[str] = []
+    active = [True]
+
+    def hook(event, args):
+        if active[0] and event == "open" and isinstance(args[0], str):
+            opened.append(args[0])
+
+    sys.addaudithook(hook)  # cannot be removed; `active` switches it off
+    try:
+        with SandboxServer() as server:
+            with httpx.Client(base_url=server.origin) as c:
+                assert c.get(NF + "/articles").status_code == 200
+                assert c.get(GC + "/domain", headers={"GoCache-Token": GC_TOKEN}).status_code == 200
+                assert c.get(TR + "/trackerGps", auth=TR_AUTH).status_code == 200
+    finally:
+        active[0] = False
+    data_files = [p for p in opened if not p.endswith((".py", ".pyc")) and "/proc/" not in p
+                  and not p.startswith("/dev/")]
+    assert not [p for p in data_files if "shared" in p or p.endswith((".json", ".yaml", ".md"))], data_files
