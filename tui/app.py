@@ -229,7 +229,7 @@ class PlaygroundApp(App):
     @on(TabbedContent.TabActivated, "#providers")
     async def _provider_tab(self, event: TabbedContent.TabActivated) -> None:
         pane_id = event.pane.id or ""
-        if pane_id != event.tabbed_content.active:  # a late event for a tab already left
+        if pane_id != event.tabbed_content.active or not self.screen_stack:  # late: tab already left / closing
             return
         self._active_id = pane_id.removeprefix("tab-") or None
         panel = self.active_panel

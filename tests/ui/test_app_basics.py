@@ -10,31 +10,9 @@ from textual.widgets import Input, OptionList, TabbedContent
 from tui.app import PlaygroundApp
 from tui.widgets.endpoint_list import EndpointList
 from tui.widgets.param_form import ParamForm, ParamRow
+from test_journeys import choose, ready  # the shared Pilot helpers
 
 sandbox_url = "http://127.0.0.1:9"  # nothing is sent in these tests
-
-
-async def choose(app, pilot, provider_id: str, key: str):
-    """Jump to an endpoint and wait until its form is built."""
-    panel = await app.jump_to(provider_id, key)
-    for _ in range(500):
-        if panel.endpoint is not None and panel.endpoint.key == key:
-            return panel
-        await pilot.pause(0.02)
-    raise AssertionError(f"{key} was never shown")
-
-
-async def ready(app, pilot, provider_id: str | None = None):
-    for _ in range(200):
-        if app.providers and app.active_panel is not None and app.active_panel.built:
-            break
-        await pilot.pause(0.02)
-    assert app.providers, "providers never loaded"
-    await pilot.pause()  # let the first panel's focus settle
-    if provider_id:
-        await app.show_provider(provider_id)
-        await pilot.pause()
-    return app.active_panel
 
 
 async def test_starts_with_a_tab_per_provider():

@@ -2,35 +2,12 @@
 
 from __future__ import annotations
 
-import time
-from pathlib import Path
-
 from tui.app import PlaygroundApp
 from tui.widgets.param_form import ParamForm
 from tui.widgets.response_view import ResponseView
+from test_journeys import choose, ready, wait_for  # the shared Pilot helpers
 
 ORIGIN = "http://127.0.0.1:9"  # for tests that send nothing
-
-
-async def wait_for(pilot, condition, timeout: float = 10.0):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if condition():
-            return True
-        await pilot.pause(0.02)
-    raise AssertionError("timed out waiting for the UI")
-
-
-async def ready(app, pilot):
-    await wait_for(pilot, lambda: app.providers and app.active_panel is not None and app.active_panel.built)
-    await pilot.pause()
-    return app.active_panel
-
-
-async def choose(app, pilot, provider_id, key):
-    panel = await app.jump_to(provider_id, key)
-    await wait_for(pilot, lambda: panel.endpoint is not None and panel.endpoint.key == key)
-    return panel
 
 
 async def test_credentials_dialog_sets_the_panels_credentials():

@@ -26,9 +26,21 @@ async def wait_for(pilot, condition, timeout: float = 10.0, step: float = 0.02):
     raise AssertionError("timed out waiting for the UI")
 
 
-async def ready(app, pilot):
+async def ready(app, pilot, provider_id: str | None = None):
+    """Wait for the providers and the first panel; optionally show another provider's panel."""
     await wait_for(pilot, lambda: app.providers and app.active_panel is not None and app.active_panel.built)
     await pilot.pause()  # let the first panel's focus settle
+    if provider_id:
+        await app.show_provider(provider_id)
+        await pilot.pause()
+    return app.active_panel
+
+
+async def choose(app, pilot, provider_id: str, key: str):
+    """Jump to an endpoint (as the palette does) and wait until its form is built."""
+    panel = await app.jump_to(provider_id, key)
+    await wait_for(pilot, lambda: panel.endpoint is not None and panel.endpoint.key == key)
+    return panel
 
 
 def status(panel) -> str:
