@@ -23,10 +23,14 @@ def _isolated_dirs(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="session")
 def sandbox_url():
-    """Origin (http://127.0.0.1:PORT) of one shared sandbox with the documented limits."""
+    """Origin (http://127.0.0.1:PORT) of one sandbox shared by a whole test worker.
+
+    Its rate limits are raised so that unrelated tests sharing it never trip them; tests of the limits
+    themselves use `make_sandbox()` (documented limits by default) or pass small limits to it.
+    """
     from tui.sandbox.server import SandboxServer
 
-    server = SandboxServer(port=0)
+    server = SandboxServer(port=0, gocache_limit=1_000_000, trackingram_limit=1_000_000)
     url = server.start()
     yield url
     server.stop()
