@@ -7,7 +7,7 @@ Two fuzzers, each against a private sandbox (faults off, limits raised) with the
 * a Hypothesis fuzzer of our own that drives every pack endpoint through the app's own request
   builder (the requests the app can actually send), always run.
 
-APIPLAY_FUZZ_EXAMPLES raises the number of examples per operation (default 5 / 400).
+APIPLAY_FUZZ_EXAMPLES raises the number of examples per operation (default 3 / 250).
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def _describe(resp) -> str:
 def test_schemathesis_finds_no_500(pid, fuzz_target):
     schemathesis = pytest.importorskip("schemathesis")
     origin, creds = fuzz_target
-    n = int(os.environ.get("APIPLAY_FUZZ_EXAMPLES", "5"))
+    n = int(os.environ.get("APIPLAY_FUZZ_EXAMPLES", "3"))
     provider = PROVIDERS[pid]
     parts = apply_auth(provider, creds[pid], 0)
     headers = dict(parts.headers)
@@ -104,7 +104,7 @@ def test_own_fuzzer_through_the_request_builder_finds_no_500(fuzz_target):
     with httpx.Client(timeout=10) as client:
 
         @given(app_request())
-        @settings(max_examples=int(os.environ.get("APIPLAY_FUZZ_EXAMPLES", "400")), deadline=None, database=None,
+        @settings(max_examples=int(os.environ.get("APIPLAY_FUZZ_EXAMPLES", "250")), deadline=None, database=None,
                   suppress_health_check=list(HealthCheck), phases=[Phase.generate])
         def run(case):
             nonlocal sent

@@ -511,3 +511,21 @@ async def test_tui_hostile_error_message_and_reason_are_inert():
             explain = str(panel.query_one("#explain-view").render())
             assert "[@click=app.quit]quit[/]" in explain and "[bold]loud[/bold]" in explain
             assert "\x1b" not in explain
+
+
+def test_cli_ctrl_c_during_a_slow_answer_exits_130_without_a_traceback(roomy_sandbox):
+    import signal
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tui", "call", "--sandbox-url", roomy_sandbox, "gocache", "GET", "/domain",
+         "X-Apiplay-Fault:slow", "X-Apiplay-Delay:20"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    try:
+        time.sleep(2.0)  # started, imported, waiting for the answer
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130 and b"Traceback" not in err

@@ -22,7 +22,7 @@ from tui.core.model import PreparedRequest, ValidationError
 from tui.core.packs import load_providers
 from tui.core.request import build_request, coerce_value
 
-EXAMPLES = int(os.environ.get("APIPLAY_PROPERTY_EXAMPLES", "300"))
+EXAMPLES = int(os.environ.get("APIPLAY_PROPERTY_EXAMPLES", "200"))
 PROVIDERS = load_providers()[0]
 ENDPOINTS = [(p, ep) for p in PROVIDERS for ep in p.endpoints]
 BASE = "http://127.0.0.1:9/base/v1"

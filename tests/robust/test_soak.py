@@ -24,7 +24,7 @@ from tui.core.http import HttpSession
 from tui.core.packs import load_providers
 from tui.sandbox.server import SandboxServer
 
-N = int(os.environ.get("APIPLAY_SOAK_N", "3000"))
+N = int(os.environ.get("APIPLAY_SOAK_N", "2000"))
 CONCURRENCY = 4
 BLOCK = 1000 if N >= 4000 else max(N // 5, 100)
 
@@ -117,5 +117,7 @@ async def test_soak_memory_and_sockets_flat_and_every_fault_reported():
     keys = sorted(samples)
     second, last = samples[keys[1]], samples[keys[-1]]
     assert last[0] - second[0] < 15_000, samples  # RSS grows by less than 15 MB
-    assert last[1] <= second[1] + 2, samples  # no sockets pile up
-    assert open_sockets() <= base_sockets + 1
+    # no sockets pile up: never more than every client's pool can hold (both ends: the sandbox is in-process)
+    ceiling = base_sockets + 2 * len(jobs) * CONCURRENCY + 2
+    assert all(sockets <= ceiling for _, sockets in samples.values()), (ceiling, samples)
+    assert open_sockets() <= base_sockets + 1  # and all closed at the end
