@@ -358,7 +358,7 @@ class PlaygroundApp(App):
             return panel.in_flight or panel.fetching
         if name == "force_send":
             snap = panel.meter_snapshot()
-            return bool(snap and snap.blocked_for > 0)
+            return panel.held or bool(snap and snap.blocked_for > 0)
         if name == "save_request":
             return True if panel.endpoint is not None else None
         if name in ("next_page", "prev_page", "fetch_all"):

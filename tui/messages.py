@@ -26,8 +26,9 @@ class RequestFinished(Message):
     """A request (or a login) of a panel ended: `result` is a core Result, or `error` a plain message."""
 
     def __init__(self, provider_id: str, token: int, result: Any = None, error: str | None = None,
-                 prepared: Any = None) -> None:
+                 prepared: Any = None, held: bool = False) -> None:
         super().__init__()
+        self.held = held  # refused by the rate-limit guard: f5 sends anyway
         self.provider_id = provider_id
         self.token = token
         self.result = result

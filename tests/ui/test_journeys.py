@@ -253,3 +253,27 @@ async def test_cancel_a_slow_request(sandbox_url):
         assert "Cancelled" in status(panel)
         assert time.monotonic() - started < 1
         assert panel.result is None
+
+
+async def test_gocache_guard_holds_the_request_over_the_limit_and_f5_forces_it(make_sandbox):
+    from tui.core.ratemeter import clear_meters
+
+    clear_meters()  # a fresh meter for this sandbox's port
+    origin = make_sandbox(gocache_limit=100)
+    app = PlaygroundApp(sandbox_url=origin)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(app, pilot)
+        panel = await choose(app, pilot, "gocache", "GET /domain")
+        meter = panel.client.meter
+        for _ in range(100):  # as if 100 requests went out this minute
+            meter.record()
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: panel.held)
+        assert "Held" in status(panel) and "101" in status(panel)
+        assert panel.result is None  # nothing was sent
+        assert app.check_action("panel", ("force_send",))
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: panel.result is not None and not panel.in_flight)
+        assert status(panel).startswith("200")
+        assert not panel.held
+    clear_meters()

@@ -63,7 +63,7 @@ class ProviderPanel(Vertical):
     ProviderPanel #panel-main { height: 1fr; }
     ProviderPanel #workspace { width: 1fr; height: 1fr; }
     ProviderPanel #request-side { height: auto; max-height: 50%; border-bottom: solid $primary 40%; }
-    ProviderPanel #endpoint-title { height: auto; padding: 0 1; }
+    ProviderPanel #endpoint-title { height: auto; max-height: 2; padding: 0 1; }
     ProviderPanel #param-form { height: auto; max-height: 14; }
     ProviderPanel #field-help { height: auto; max-height: 3; padding: 0 1; color: $text-muted; }
     ProviderPanel #send-row { height: auto; }
@@ -82,6 +82,7 @@ class ProviderPanel(Vertical):
         self._building = False
         self._choosing = None  # the endpoint whose form is being built
         self._send_when_chosen = False
+        self.held = False  # the last send was refused by the rate limit (f5 overrides)
         self.endpoint = None
         self.result = None  # the last core Result shown
         self.prepared = None  # the last PreparedRequest sent
@@ -343,6 +344,8 @@ class ProviderPanel(Vertical):
             return False
         snap = self.meter_snapshot()
         if snap is not None and snap.blocked_for > 0 and not force:
+            self.held = True
+            self.app.refresh_bindings()
             self.refuse(f"{snap.text}. Sending is held until it ends; press f5 to send anyway.", title="Held")
             return False
         self._token += 1
@@ -374,7 +377,13 @@ class ProviderPanel(Vertical):
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # RateLimited, ValidationError, anything else: a plain message
-            self.post_message(M.RequestFinished(pid, token, error=getattr(exc, "message", None) or str(exc)))
+            from tui.core.ratemeter import RateLimited
+
+            held = isinstance(exc, RateLimited)
+            message = getattr(exc, "message", None) or str(exc)
+            if held:
+                message = f"Held: {message} Press f5 to send anyway."
+            self.post_message(M.RequestFinished(pid, token, error=message, held=held))
             return
         self.post_message(M.RequestFinished(pid, token, result=result))
 
@@ -393,10 +402,11 @@ class ProviderPanel(Vertical):
         if message.token != self._token:
             return
         self.in_flight = False
+        self.held = message.held
         self.query_one("#send-button", Button).label = "Send ctrl+s"
         self.app.refresh_bindings()
         if message.error:
-            self.refuse(message.error, title="Not sent" if "held" in message.error or "blocked" in message.error else "Failed")
+            self.refuse(message.error, title="Held" if message.held else "Failed")
             self.query_one(RateMeter).refresh_meter()
             return
         self.show_result(message.result)

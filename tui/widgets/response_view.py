@@ -74,7 +74,8 @@ class ResponseView(Vertical):
         self.raw_loaded_for = None
 
     def compose(self) -> ComposeResult:
-        yield Static(Content.styled("No request sent yet. Pick an endpoint, fill the form, press ctrl+s.", "$text-muted"),
+        yield Static(Content.styled("Nothing sent yet · type to find an endpoint, enter, fill the form, ctrl+s"
+                                     " · F2 next provider · ctrl+p jump · F1 help", "$text-muted"),
                      id="status-line")
         with TabbedContent(id="response-tabs"):
             with TabPane("Body", id="tab-body"):
