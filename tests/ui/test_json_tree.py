@@ -79,3 +79,27 @@ async def test_scalars_and_messages():
         tree.show_message("The body is not JSON; no tree to show.")
         await pilot.pause()
         assert tree.root.label.plain == "The body is not JSON; no tree to show."
+
+
+async def test_a_large_document_is_parsed_in_a_worker_then_shown(monkeypatch):
+    import orjson
+
+    from tui.core import jsonview
+
+    monkeypatch.setattr(jsonview, "KEEP_DATA_LIMIT", 1000)
+    monkeypatch.setattr(jsonview, "CHUNKED_LIMIT", 1000)
+    doc = jsonview.prepare(orjson.dumps([{"id": i} for i in range(500)]), progressive=False)
+    assert not doc.has_data
+    app = TreeApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        tree = app.query_one(JsonTree)
+        tree.load_document(doc)
+        for _ in range(100):
+            if tree.root.label.plain.startswith("response"):
+                break
+            await pilot.pause(0.02)
+        assert tree.root.label.plain == "response [] 500 items"
+        assert len(tree.root.children) == CHUNK + 1
+        tree.load_document(jsonview.prepare(b"<html>oops</html>", content_type="text/html"))
+        await pilot.pause()
+        assert "not JSON" in tree.root.label.plain

@@ -85,18 +85,50 @@ class JsonTree(Tree[_Slot]):
         self.show_root = True
         self.guide_depth = 3
         self._json_styles: dict[str, Style] = {}
+        self._document = None
+        self._pending_label = "response"
 
     # ------------------------------------------------------------------ API
 
     def load(self, value: Any, label: str = "response") -> None:
         """Show `value` (the parsed JSON). Only the root's first level is built."""
         self.clear()
+        self.workers.cancel_group(self, "json-tree-parse")
         root = self.root
         root.data = _Slot(value)
         root.set_label(self._label(Text(label, style=self._style("key")), value))
         root.allow_expand = isinstance(value, (dict, list)) and bool(value)
         if root.allow_expand:
             root.expand()  # posts NodeExpanded -> the first chunk is added
+
+    def load_document(self, document, label: str = "response") -> None:
+        """Show a prepared :class:`~tui.core.jsonview.Document`'s value; a large body is parsed
+        in a thread worker first (the tree says so meanwhile), never on the UI thread."""
+        self._document = document
+        if not document.is_json:
+            self.show_message(document.problem or "The body is not JSON: there is no tree to show.")
+        elif document.has_data:
+            self._show_data(document, label)
+        else:
+            self.show_message(f"Parsing {document.size:,} bytes for the tree…")
+            self.run_worker(lambda: document.data, thread=True, exclusive=True,
+                            group="json-tree-parse", name="json-tree-parse", description="parse body")
+            self._pending_label = label
+
+    def _show_data(self, document, label: str) -> None:
+        if document.data is None:
+            self.show_message(document.problem or "The body could not be parsed: there is no tree to show.")
+        else:
+            self.load(document.data, label)
+
+    def on_worker_state_changed(self, event) -> None:
+        if event.worker.name != "json-tree-parse":
+            return
+        event.stop()
+        if event.state.name == "SUCCESS" and self._document is not None and self._document.has_data:
+            self._show_data(self._document, self._pending_label)
+        elif event.state.name == "ERROR":
+            self.show_message("The body could not be parsed: there is no tree to show.")
 
     def show_message(self, message: str) -> None:
         """Show a one-line note instead of a value (e.g. "The body is not JSON")."""
