@@ -124,6 +124,32 @@ async def _open_endpoint(app, probe, provider_id: str, key: str):
     return panel, endpoint
 
 
+async def _open_large(app, probe, size: int):
+    """Trackingram GET /trackerGps, answered with a `size`-byte JSON list by the sandbox."""
+    panel, endpoint = await _open_endpoint(app, probe, "trackingram", "GET /trackerGps")
+    fault = {"X-Apiplay-Fault": "large", "X-Apiplay-Size": str(size)}
+    # The user's extra headers: set on the app's shared client for this provider.
+    app.http_session.client_for("trackingram", panel.base_url).headers.update(fault)
+    return panel, endpoint, fault
+
+
+async def _page_downs(app, probe, viewer, count: int) -> list[float]:
+    """Page-down `count` times in the focused viewer: each key to the frame that shows the page."""
+    viewer.focus()
+    await H.idle(0.3)
+    height = viewer.scrollable_content_region.height
+    samples = []
+    for _ in range(count):
+        target = int(viewer.scroll_offset.y) + height
+        k0 = H.press(app, "pagedown")
+        k1 = await probe.wait_for(
+            lambda target=target: viewer.scroll_offset.y == target
+            and viewer._cache.get(target + height - 1) is not None)
+        samples.append((k1 - k0) * 1000)
+        await H.idle(0.03)
+    return samples
+
+
 def _viewer(panel):
     from tui.widgets.json_viewer import JsonViewer
 
@@ -153,10 +179,7 @@ async def child_large(origin: str, size: int, scrolls: int) -> None:
     app = PlaygroundApp(sandbox_url=origin)
     probe = H.FrameProbe(app)
     async with app.run_test(size=SIZE):
-        panel, endpoint = await _open_endpoint(app, probe, "trackingram", "GET /trackerGps")
-        fault = {"X-Apiplay-Fault": "large", "X-Apiplay-Size": str(size)}
-        # The user's extra headers: set on the app's shared client for this provider.
-        app.http_session.client_for("trackingram", panel.base_url).headers.update(fault)
+        panel, endpoint, fault = await _open_large(app, probe, size)
         viewer = _viewer(panel)
         prepared = panel.client.prepare(endpoint, panel._values)
         floor_s, got = await _raw_get(prepared.url, prepared.basic_auth, fault)
@@ -174,19 +197,9 @@ async def child_large(origin: str, size: int, scrolls: int) -> None:
         peak = H.peak_rss() - rss0
         lines = viewer.document.line_count
         # page-down: key to the painted frame showing the next page
-        viewer.focus()
-        await H.idle(0.2)
-        samples = []
-        height = viewer.scrollable_content_region.height
-        for _ in range(scrolls):
-            target = int(viewer.scroll_offset.y) + height
-            k0 = H.press(app, "pagedown")
-            k1 = await probe.wait_for(
-                lambda target=target: viewer.scroll_offset.y == target
-                and viewer._cache.get(target + height - 1) is not None)
-            samples.append((k1 - k0) * 1000)
-            await H.idle(0.03)
-        finish({"send_to_painted_s": t1 - t0, "send_to_complete_s": t2 - t0, "floor_s": floor_s, "rss_growth": peak, "size": size,
+        samples = await _page_downs(app, probe, viewer, scrolls)
+        finish({"send_to_painted_s": t1 - t0, "send_to_complete_s": t2 - t0, "floor_s": floor_s,
+                "rss_growth": peak, "size": size,
                 "lines": lines, "scroll_ms": statistics.median(samples), "scroll_max_ms": max(samples),
                 "peak_rss": H.peak_rss()})
 
@@ -200,9 +213,7 @@ async def child_input(origin: str, size: int) -> None:
     app = PlaygroundApp(sandbox_url=origin)
     probe = H.FrameProbe(app)
     async with app.run_test(size=SIZE):
-        panel, endpoint = await _open_endpoint(app, probe, "trackingram", "GET /trackerGps")
-        fault = {"X-Apiplay-Fault": "large", "X-Apiplay-Size": str(size)}
-        app.http_session.client_for("trackingram", panel.base_url).headers.update(fault)
+        panel, endpoint, fault = await _open_large(app, probe, size)
         prepared = panel.client.prepare(endpoint, panel._values)
         await _raw_get(prepared.url, prepared.basic_auth, fault)  # warm the server's cache
         viewer = _viewer(panel)
@@ -380,18 +391,7 @@ async def child_viewer(size: int) -> None:
             typing.append((k1 - k0) * 1000)
             await H.idle(0.02)
         t3 = time.perf_counter()
-        viewer.focus()
-        await H.idle(0.3)
-        height = viewer.scrollable_content_region.height
-        samples = []
-        for _ in range(20):
-            target = int(viewer.scroll_offset.y) + height
-            k0 = H.press(app, "pagedown")
-            k1 = await probe.wait_for(
-                lambda target=target: viewer.scroll_offset.y == target
-                and viewer._cache.get(target + height - 1) is not None)
-            samples.append((k1 - k0) * 1000)
-            await H.idle(0.03)
+        samples = await _page_downs(app, probe, viewer, 20)
         finish({"prepare_first_s": t1 - t0, "load_to_painted_ms": (t2 - t1) * 1000,
                 "complete_s": t3 - t0, "pagedown_ms": statistics.median(samples),
                 "typing_max_ms": max(typing, default=0.0),

@@ -663,12 +663,7 @@ def prepare_raw(
     """The body exactly as received, for the Raw tab: text (control characters made inert, lines
     longer than ``RAW_WRAP`` characters broken), or a hex dump for binary. Never raises."""
     try:
-        if body is None:
-            body = b""
-        if isinstance(body, str):
-            body = body.encode("utf-8", "surrogatepass")
-        elif not isinstance(body, bytes):
-            body = bytes(body)
+        body = _as_bytes(body)
         if not body:
             return Document(b"", kind="empty", problem="The body is empty.", size=0, data=None)
         if _looks_binary(body, content_type):
@@ -726,13 +721,16 @@ def _message_document(message: str) -> Document:
     return Document(message.encode("utf-8"), kind="text", problem=message, size=0, data=None)
 
 
-def _prepare(body, *, content_type, truncated, keep_data, progressive=True, data=_MISSING) -> Document:
+def _as_bytes(body: bytes | bytearray | memoryview | str | None) -> bytes:
     if body is None:
-        body = b""
+        return b""
     if isinstance(body, str):
-        body = body.encode("utf-8", "surrogatepass")
-    elif not isinstance(body, bytes):
-        body = bytes(body)
+        return body.encode("utf-8", "surrogatepass")
+    return body if isinstance(body, bytes) else bytes(body)
+
+
+def _prepare(body, *, content_type, truncated, keep_data, progressive=True, data=_MISSING) -> Document:
+    body = _as_bytes(body)
     size = len(body)
     cut_note = " The body was cut at the size limit." if truncated else ""
     if not body.strip():
