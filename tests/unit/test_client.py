@@ -366,3 +366,69 @@ async def test_all_pages_within_1_2x_of_raw_httpx(sandbox_url):
     assert best_ours <= best_raw * 1.2, f"client {best_ours*1000:.1f} ms vs raw {best_raw*1000:.1f} ms"
     await raw.aclose()
     await c.aclose()
+
+
+# ---- large bodies: never decoded on the event loop, never kept decoded ----------------------------------
+
+def _large_exchange(body: bytes, status: int = 200, values: dict | None = None):
+    from tui.core.model import Exchange, PreparedRequest
+
+    req = PreparedRequest(provider_id="trackingram", endpoint_key="GET /trackerGps", method="GET",
+                          url="http://x/trackerGps", values=values or {})
+    return Exchange(request=req, status=status, reason="OK", body=body, size=len(body))
+
+
+def test_large_array_is_not_decoded_and_data_is_lazy(monkeypatch):
+    import tui.core.client as client_mod
+
+    t = builtin_provider("trackingram")
+    c = ProviderClient(t, base_url="http://x", credentials=dict(t.auth.sandbox_default))
+    ep = t.endpoint("GET", "/trackerGps")
+    monkeypatch.setattr(client_mod, "LARGE_BODY", 1000)
+    body = json.dumps([{"id": i, "name": f"item {i}"} for i in range(200)]).encode()
+    calls = []
+    real = client_mod.decode_json
+    monkeypatch.setattr(client_mod, "decode_json", lambda b: calls.append(len(b)) or real(b))
+    r = c.interpret(ep, _large_exchange(body))
+    assert calls == [] and r.ok and r.decode_problem is None and r.data_is_lazy
+    repr(r)
+    assert calls == []  # repr does not decode either
+    assert len(r.data) == 200 and calls == [len(body)]  # decoded on access, not kept
+    assert r.data_is_lazy
+
+
+def test_large_object_facts_kept_value_dropped(monkeypatch):
+    import tui.core.client as client_mod
+
+    t = builtin_provider("trackingram")
+    c = ProviderClient(t, base_url="http://x", credentials=dict(t.auth.sandbox_default))
+    ep = t.endpoint("GET", "/trackerGps")
+    monkeypatch.setattr(client_mod, "LARGE_BODY", 1000)
+    body = json.dumps({"data": [{"id": i} for i in range(100)], "has_more": True}).encode()
+    r = c.interpret(ep, _large_exchange(body, values={"limit": 100}))
+    assert r.ok and r.data_is_lazy and r.page.has_more is True and r.page.has_next
+    assert r.page.items_count == 100 and len(r.data["data"]) == 100
+    bad = c.interpret(ep, _large_exchange(b"[" + b"1," * 1000 + b"oops]"))
+    assert bad.ok and bad.data_is_lazy and bad.data is None  # a 2xx array is trusted until decoded
+    html = c.interpret(ep, _large_exchange(b"<html>" + b"x" * 2000 + b"</html>", status=502))
+    assert html.data is None and "HTML" in html.decode_problem and not html.data_is_lazy
+
+
+async def test_large_body_decoded_off_the_event_loop(sandbox_url, monkeypatch):
+    import tui.core.client as client_mod
+
+    t = builtin_provider("trackingram")
+    c = open_client(t, "sandbox", sandbox_origin=sandbox_url, credentials=dict(t.auth.sandbox_default))
+    ep = t.endpoint("GET", "/trackerGps")
+    monkeypatch.setattr(client_mod, "LARGE_BODY", 1000)
+    threads = []
+    real = client_mod.decode_json
+    monkeypatch.setattr(client_mod, "decode_json",
+                        lambda b: threads.append(threading.current_thread()) or real(b))
+    r = await c.send(ep, {"limit": 50, "skip": 0})  # an object: decoded once, in a thread
+    assert r.ok and r.data_is_lazy and r.page.has_more is True and r.page.items_count == 50
+    assert threads and all(th is not threading.main_thread() for th in threads)
+    big = await c.send(ep, {}, headers=[("X-Apiplay-Fault", "large"), ("X-Apiplay-Size", "50000")])
+    assert big.ok and big.data_is_lazy and len(threads) == 1  # a 2xx array: not decoded
+    assert isinstance(big.data, list)
+    await c.aclose()

@@ -18,9 +18,13 @@ No Textual.
 from __future__ import annotations
 
 import asyncio
+import gc
 import hashlib
 import os
-from dataclasses import dataclass
+import re
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any, AsyncIterator, Callable, Iterable, Mapping
 
 from tui.core import auth as _auth
@@ -33,12 +37,25 @@ from tui.core.ratemeter import MeterSnapshot, RateMeter, meter_for
 from tui.core.request import build_request
 
 
+#: Bodies larger than this are never decoded on the event loop, and their decoded value is not kept
+#: in ``Result.data`` (it is decoded again on access): a 20 MB body decodes to about 7x its size in
+#: Python objects, which every later full garbage collection would walk.
+LARGE_BODY = 2_000_000
+
+_LAZY = object()  # Result.data: decode the body when asked (a large body)
+_WS = re.compile(rb"[ \t\r\n]*")
+
+
 @dataclass
 class Result:
-    """Everything known about one sent request."""
+    """Everything known about one sent request.
+
+    ``data`` is the decoded JSON (or None). For a body over ``LARGE_BODY`` bytes it is decoded on
+    each access and not kept (see :attr:`data_is_lazy`); read it once into a local.
+    """
 
     exchange: Exchange
-    data: Any  # the decoded JSON, or None
+    data: Any = field(repr=False)  # the decoded JSON, or None
     explanation: Explanation | None  # None for a success
     page: PageInfo | None  # None when the endpoint does not page (or no answer arrived)
     meter: MeterSnapshot  # the rate meter right after this exchange
@@ -58,6 +75,87 @@ class Result:
     def network_error(self) -> bool:
         """True when no (complete) answer arrived: timeout, refused, TLS, cut-off body."""
         return self.exchange.error is not None
+
+    @property
+    def data_is_lazy(self) -> bool:
+        """True when ``data`` is decoded from the (large) body on each access."""
+        return self.__dict__.get("_data") is _LAZY
+
+
+def _get_data(self: Result) -> Any:
+    value = self.__dict__.get("_data")
+    if value is _LAZY:
+        return decode_json(self.exchange.body)[0]
+    return value
+
+
+def _set_data(self: Result, value: Any) -> None:
+    self.__dict__["_data"] = value
+
+
+Result.data = property(_get_data, _set_data, doc="The decoded JSON, or None (large bodies: decoded on access).")  # type: ignore[assignment]
+
+
+_gc_lock = threading.Lock()
+_gc_pauses = 0
+
+
+@contextmanager
+def _gc_paused():
+    """The cyclic garbage collector paused (it would re-scan the growing heap while a large body
+    is decoded, several times over); nested and concurrent uses are counted."""
+    global _gc_pauses
+    with _gc_lock:
+        if _gc_pauses == 0:
+            _gc_pauses = -1 if not gc.isenabled() else 0
+        if _gc_pauses >= 0:
+            gc.disable()
+            _gc_pauses += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            if _gc_pauses > 0:
+                _gc_pauses -= 1
+                if _gc_pauses == 0:
+                    gc.enable()
+            else:
+                _gc_pauses = 0
+
+
+def _decode_large(body: bytes) -> tuple[Any, str | None]:
+    with _gc_paused():
+        return decode_json(body)
+
+
+def _container(body: bytes) -> str | None:
+    """``"["`` or ``"{"`` when a body looks like one JSON array / object (first and last non-blank
+    bytes), else None. Cheap: nothing is decoded."""
+    start = _WS.match(body).end()
+    end = len(body)
+    while end > start and body[end - 1] in b" \t\r\n":
+        end -= 1
+    if end - start < 2:
+        return None
+    pair = body[start : start + 1] + body[end - 1 : end]
+    return "[" if pair == b"[]" else "{" if pair == b"{}" else None
+
+
+def _shallow(value: Any) -> Any:
+    """The facts of a large decoded object that paging, the meter and explanations read: its top-level
+    scalars as they are, lists as lists of the same length (of None), objects as empty objects."""
+    if not isinstance(value, dict):
+        return value
+    out: dict = {}
+    for k, v in value.items():
+        out[k] = [None] * len(v) if isinstance(v, list) else {} if isinstance(v, dict) else v
+    return out
+
+
+def _needs_decoding(exchange: Exchange) -> bool:
+    """A large body whose facts need it decoded: an error answer, an object, or not obviously JSON.
+    A large 2xx array is not decoded at all (nothing in it is needed before it is shown)."""
+    return not (exchange.ok and _container(exchange.body) == "[")
 
 
 def credential_key(target: str, base_url: str, credentials: Mapping[str, Any] | None) -> str:
@@ -162,24 +260,55 @@ class ProviderClient:
             prepared = self.prepare(endpoint, values, headers=headers)
         self.meter.record()
         exchange = await self.session.send(prepared, timeout=self.timeout)
-        return self.interpret(endpoint, exchange)
+        decoded = None
+        if exchange.status is not None and len(exchange.body) > LARGE_BODY and _needs_decoding(exchange):
+            decoded = await asyncio.to_thread(_decode_large, exchange.body)  # never on the event loop
+        return self.interpret(endpoint, exchange, decoded=decoded)
 
-    def interpret(self, endpoint: Endpoint, exchange: Exchange) -> Result:
-        """Decode, explain, meter and page an exchange (``send`` calls this; history replays may too)."""
+    def interpret(
+        self, endpoint: Endpoint, exchange: Exchange, *, decoded: tuple[Any, str | None] | None = None,
+    ) -> Result:
+        """Decode, explain, meter and page an exchange (``send`` calls this; history replays may too).
+
+        A body over ``LARGE_BODY`` bytes is not kept decoded: ``Result.data`` decodes it on access.
+        A large 2xx array is not decoded here at all (its page facts that need the items, such as
+        the item count, are then unknown). `decoded`: ``decode_json(exchange.body)`` when the
+        caller has already run it (``send`` does, in a thread, for large bodies).
+        """
         data: Any = None
+        facts: Any = None
         problem: str | None = None
+        lazy = False
         if exchange.status is not None:
-            if exchange.body:
-                data, problem = decode_json(exchange.body)
+            body = exchange.body
+            if body:
+                if len(body) > LARGE_BODY:
+                    lazy = True
+                    if decoded is None and _needs_decoding(exchange):
+                        decoded = _decode_large(body)
+                    if decoded is not None:
+                        facts, problem = decoded
+                        decoded = None
+                        if problem is not None or not exchange.ok:
+                            lazy = False  # an error answer or not JSON: keep what was decoded
+                            data = facts
+                        else:
+                            facts = _shallow(facts)
+                else:
+                    data, problem = decoded if decoded is not None else decode_json(body)
+                    facts = data
             elif not exchange.ok:
                 problem = "the answer is empty"
-        explanation = explain(self.provider, endpoint, exchange, data)
-        self.meter.observe(exchange, data, explanation)
-        page = page_info(endpoint, exchange.request.values, exchange, data) if exchange.status is not None else None
-        return Result(
+        explanation = explain(self.provider, endpoint, exchange, facts)
+        self.meter.observe(exchange, facts, explanation)
+        page = page_info(endpoint, exchange.request.values, exchange, facts) if exchange.status is not None else None
+        result = Result(
             exchange=exchange, data=data, explanation=explanation, page=page, meter=self.meter.snapshot(),
             decode_problem=problem, endpoint=endpoint,
         )
+        if lazy and problem is None and exchange.ok:
+            result.data = _LAZY
+        return result
 
     def iter_pages(
         self,

@@ -267,14 +267,15 @@ def combine(results: Iterable["Result"]) -> list:
     out: list = []
     for r in results:
         field = r.page.items_field if r.page is not None else None
-        items = items_of(field, r.data)
-        if items is None and isinstance(r.data, dict):
-            for v in r.data.values():
+        data = r.data  # once: a large body's data is decoded on each access
+        items = items_of(field, data)
+        if items is None and isinstance(data, dict):
+            for v in data.values():
                 if isinstance(v, list):
                     items = v
                     break
         if items is not None:
             out.extend(items)
-        elif r.data is not None:
-            out.append(r.data)
+        elif data is not None:
+            out.append(data)
     return out
