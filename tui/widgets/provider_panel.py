@@ -228,6 +228,9 @@ class ProviderPanel(Vertical):
     @on(EndpointList.Chosen)
     async def _chosen(self, event: EndpointList.Chosen) -> None:
         event.stop()
+        if self.endpoint is not None and self.endpoint.key == event.endpoint.key:
+            self.query_one(ParamForm).focus_first()  # already shown: keep what was typed
+            return
         await self.choose(event.endpoint)
         if self.endpoint is event.endpoint:  # ready to type the values
             self.query_one(ParamForm).focus_first()
@@ -318,7 +321,7 @@ class ProviderPanel(Vertical):
             self._send_when_chosen = True
             return True
         if not self.built or self.endpoint is None:
-            self.app.notify("Choose an endpoint first: type in the filter box, then enter.", title="Not sent")
+            self.refuse("choose an endpoint first: type in the filter box, then enter.")
             return False
         form = self.query_one(ParamForm)
         if values is None:
