@@ -173,11 +173,7 @@ class ResponseView(Vertical):
         if doc is None or self.tree_loaded_for is doc:
             return
         self.tree_loaded_for = doc
-        tree = self.query_one(JsonTree)
-        if getattr(doc, "has_data", False):
-            tree.load(doc.data)
-        else:
-            tree.show_message(doc.problem or "This body is too large (or not JSON) for the tree; use Body or Raw.")
+        self.query_one(JsonTree).load_document(doc)  # a large body is parsed in a worker
 
     def _load_raw(self) -> None:
         doc = self.document
@@ -186,7 +182,7 @@ class ResponseView(Vertical):
         self.raw_loaded_for = doc
         self._prepare_raw(self.body, self.content_type, doc)
 
-    @work(thread=True, exclusive=True, group="raw")
+    @work(thread=True, exclusive=True, group="raw", description="prepare raw body")  # no repr() of the body
     def _prepare_raw(self, body: bytes, content_type: str | None, doc) -> None:
         from tui.core.jsonview import prepare_raw
 
