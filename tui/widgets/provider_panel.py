@@ -442,7 +442,7 @@ class ProviderPanel(Vertical):
         note = "secrets shown (ctrl+r hides them)" if self.show_secrets else "secrets masked (ctrl+r reveals them)"
         self.query_one(ResponseView).show_request(f"# {note}\n{curl}")
 
-    @work(thread=True, exclusive=True, group="body")
+    @work(thread=True, exclusive=True, group="body", description="prepare body")  # no repr() of the body
     def _prepare_body(self, body: bytes, content_type: str | None, token: int, truncated: bool = False) -> None:
         from tui.core.jsonview import prepare
 
@@ -570,7 +570,7 @@ class ProviderPanel(Vertical):
                 self._prepare_body(last.exchange.body, last.exchange.header("content-type"), self._token,
                                    last.exchange.truncated)
 
-    @work(thread=True, exclusive=True, group="body")
+    @work(thread=True, exclusive=True, group="body", description="prepare pages")  # no repr() of the items
     def _prepare_combined(self, items: list, token: int) -> None:
         import json
 
