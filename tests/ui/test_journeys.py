@@ -277,3 +277,26 @@ async def test_gocache_guard_holds_the_request_over_the_limit_and_f5_forces_it(m
         assert status(panel).startswith("200")
         assert not panel.held
     clear_meters()
+
+
+async def test_no_arguments_starts_an_embedded_sandbox_with_options():
+    app = PlaygroundApp(sandbox_options={"trackingram_limit": 2})
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(app, pilot)
+        assert app.sandbox_server is not None and app.sandbox_url.startswith("http://127.0.0.1:")
+        panel = await choose(app, pilot, "trackingram", "GET /trackerGps")
+        assert app.sandbox_url in str(panel.query_one("#target-text").render())
+        for expected in ("200", "200", "400"):
+            await send_and_wait(pilot, panel)
+            assert status(panel).startswith(expected)
+        assert panel.result.explanation.rate_limited
+    import socket
+    from urllib.parse import urlsplit
+
+    port = urlsplit(app.sandbox_url).port
+    try:  # stopped with the app: nothing listens any more
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        listening = True
+    except OSError:
+        listening = False
+    assert not listening
