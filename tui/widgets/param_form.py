@@ -318,7 +318,9 @@ class ParamForm(VerticalScroll):
         for row in self.rows:
             if row.param.name in errors:
                 row.show_error(errors[row.param.name])
-        self.errors.update(errors)
+        # a new dict: a pending Changed message holds the old one, and must not pick up these
+        # errors (an unknown name refused once would stick to the form and block later sends)
+        self.errors = {**self.errors, **errors}
 
     @on(Input.Changed)
     @on(Switch.Changed)
