@@ -27,19 +27,38 @@ async def open_endpoint(app, pilot, provider_id: str, key: str):
     panel = app.panel(provider_id)
     if panel.built and panel.endpoint is not None and panel.endpoint.key == key and app._active_id == provider_id:
         return panel
+    form = panel.query_one(ParamForm) if panel.built else None
+    same = panel.endpoint is not None and panel.endpoint.key == key  # choosing it again may not rebuild
+    old_refs = list(form.children) if form is not None and not same else []  # held: ids cannot be reused
+    old_children = {id(c) for c in old_refs}
     panel = await app.jump_to(provider_id, key)
     form = panel.query_one(ParamForm)
 
     def mounted() -> bool:
         if panel.endpoint is None or panel.endpoint.key != key or form.endpoint is not panel.endpoint:
             return False
+        if getattr(panel, "_choosing", None) is not None:
+            return False
+        if any(id(c) in old_children for c in form.children):  # the form is rebuilt on every choice
+            return False
         rows = form.rows
         if len(rows) != len(panel.endpoint.params):
             return False
         return all(r.query(f"#{r.fid}") for r in rows)
 
-    await wait_for(pilot, mounted)
-    await pilot.pause()
+    if same:
+        await pilot.pause()
+        await pilot.pause()
+    try:
+        await wait_for(pilot, mounted)
+        await pilot.pause()
+        await wait_for(pilot, mounted)  # still chosen after the events it caused
+    except AssertionError:
+        raise AssertionError(
+            f"{provider_id} {key}: endpoint={panel.endpoint and panel.endpoint.key} "
+            f"choosing={getattr(panel, '_choosing', None)} form={form.endpoint and form.endpoint.key} "
+            f"rows={len(form.rows)} old={[c for c in form.children if id(c) in old_children]}"
+        ) from None
     return panel
 
 

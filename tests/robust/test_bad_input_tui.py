@@ -13,7 +13,7 @@ from urllib.parse import unquote
 
 from textual.widgets import Input, Select, Switch
 
-from pilot_helpers import capture_notes, notifications, open_endpoint, ready, row, row_error, screen_text, status, wait_for
+from pilot_helpers import capture_notes, open_endpoint, ready, row, row_error, screen_text, status, wait_for
 from tui.app import PlaygroundApp
 from tui.widgets.param_form import ParamForm
 
@@ -162,6 +162,19 @@ async def test_values_from_elsewhere_are_refused_and_not_sent(recorder):
             assert all(w in reason for w in words), f"{rid}: {reason}"
             assert any(field in n for n in app.notes[before:]), rid
             assert recorder.count == 0, rid
+        # a refused unknown name does not stick: valid values for the same endpoint are sent
+        # (as the pager does: a field is set, which posts a form change, then values are sent at once)
+        panel = await open_endpoint(app, pilot, "gocache", "GET /history/")
+        panel.query_one(ParamForm).set_raw("domain", "example.com")
+        assert panel.send(values={"bogus": 1}) is False
+        await pilot.pause()
+        assert "bogus" not in panel._form_errors
+        await pilot.press("ctrl+s")
+        try:
+            await wait_for(pilot, lambda: recorder.count >= 1)
+        except AssertionError:
+            raise AssertionError(f"not sent: {status(panel)} {panel._form_errors} {app.notes[-3:]}") from None
+        assert "domain=example.com" in recorder.seen[-1].target
 
 
 PATH_VALUES = ["a/b", "..", "a b", "ünï/☃", "?x=1#y", "../../etc"]
@@ -206,10 +219,11 @@ async def test_invalid_url_in_the_environment_warns_at_start(recorder, monkeypat
     monkeypatch.setenv("APIPLAY_GOCACHE_URL", "not-a-url")
     monkeypatch.setenv("APIPLAY_NOOSFERO_URL", "ftp://x")
     app = PlaygroundApp(sandbox_url=recorder.origin)
+    start_notes = capture_notes(app)
     async with app.run_test(size=SIZE, notifications=NOTIFY) as pilot:
         await ready(app, pilot)
         app.notes = capture_notes(app)
-        notes = "\n".join(notifications(app))
+        notes = "\n".join(start_notes)
         assert "APIPLAY_GOCACHE_URL" in notes and "APIPLAY_NOOSFERO_URL" in notes
         assert app.settings.live_url("gocache") is None  # ignored, not used
 
@@ -229,11 +243,12 @@ async def test_broken_pack_theme_and_config_files_warn_and_the_app_works(recorde
     config_file().write_text('theme = "[/]"\n[timeouts]\nread = "soon"\n[providers.gocache]\nurl = "ftp://x"\n'
                              'target = "moon"\n')
     app = PlaygroundApp(sandbox_url=recorder.origin)
+    start_notes = capture_notes(app)  # from construction: start-up warnings time out quickly
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await ready(app, pilot)
         app.notes = capture_notes(app)
         await pilot.pause(0.2)
-        notes = "\n".join(notifications(app))
+        notes = "\n".join(start_notes)
         for words in (("config.toml line 3", "[timeouts] read", "number of seconds", "'soon'"),
                       ("config.toml line 5", "[providers.gocache] url", "http://", "'ftp://x'"),
                       ("config.toml line 6", "target", "'moon'"), ("neon.toml", "primary", "not a colour"),
