@@ -218,10 +218,11 @@ class ProviderPanel(Vertical):
                                       severity="warning")
 
     def _refresh_target(self) -> None:
-        if not self.built:
+        bars, meters = self.query(TargetBar), self.query(RateMeter)
+        if not self.built or not bars or not meters:  # not built, or the app is closing
             return
-        self.query_one(TargetBar).show(self.target, self.base_url, auth_summary(self.provider, self.credentials, self.target))
-        self.query_one(RateMeter).refresh_meter()
+        bars.first().show(self.target, self.base_url, auth_summary(self.provider, self.credentials, self.target))
+        meters.first().refresh_meter()
 
     # ---- endpoint and form ------------------------------------------------------------------
 
