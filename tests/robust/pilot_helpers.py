@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from contextlib import asynccontextmanager
 
 from tui.widgets.param_form import ParamForm, ParamRow
 from tui.widgets.response_view import ResponseView
@@ -108,3 +109,16 @@ def capture_notes(app) -> list[str]:
 
     app.notify = notify
     return notes
+
+
+@asynccontextmanager
+async def started(origin: str, *, size: tuple[int, int] = (160, 50), notifications: bool = False):
+    """A PlaygroundApp on `origin` (as its sandbox URL), loaded, with `app.notes` recording every
+    notification from construction on (start-up warnings time out quickly): ``(app, pilot)``."""
+    from tui.app import PlaygroundApp
+
+    app = PlaygroundApp(sandbox_url=origin)
+    app.notes = capture_notes(app)
+    async with app.run_test(size=size, notifications=notifications) as pilot:
+        await ready(app, pilot)
+        yield app, pilot

@@ -13,12 +13,10 @@ from urllib.parse import unquote
 
 from textual.widgets import Input, Select, Switch
 
-from pilot_helpers import capture_notes, open_endpoint, ready, row, row_error, screen_text, status, wait_for
-from tui.app import PlaygroundApp
+from pilot_helpers import open_endpoint, row, row_error, screen_text, started, status, wait_for
 from tui.widgets.param_form import ParamForm
 
 SIZE = (160, 50)
-NOTIFY = False  # toasts are drawn in the form tests (a typed '[/]' once crashed the toast); notes are captured everywhere
 
 # (row id, provider, endpoint key, {field: text typed}, field expected marked, words in the reason)
 FORM_ROWS = [
@@ -68,10 +66,7 @@ async def _refused(app, pilot, panel, recorder, field: str, words: list[str], ri
 
 
 async def _form_rows(recorder, rows):
-    app = PlaygroundApp(sandbox_url=recorder.origin)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await ready(app, pilot)
-        app.notes = capture_notes(app)
+    async with started(recorder.origin, notifications=True) as (app, pilot):
         typed_before: dict[str, dict] = {}
         for rid, pid, key, typed, field, words in rows:
             panel = await open_endpoint(app, pilot, pid, key)
@@ -98,10 +93,7 @@ async def test_form_missing_values_and_absurd_page_numbers_are_refused(recorder)
 
 async def test_typing_into_the_field_like_a_user(recorder):
     """Real key presses into the Input: the mark appears as you type, and ctrl+s refuses."""
-    app = PlaygroundApp(sandbox_url=recorder.origin)
-    async with app.run_test(size=SIZE, notifications=NOTIFY) as pilot:
-        await ready(app, pilot)
-        app.notes = capture_notes(app)
+    async with started(recorder.origin) as (app, pilot):
         panel = await open_endpoint(app, pilot, "trackingram", "GET /trackerGps")
         r = row(panel, "limit")
         panel.query_one(f"#{r.fid}", Input).focus()
@@ -116,10 +108,7 @@ async def test_typing_into_the_field_like_a_user(recorder):
 
 
 async def test_enum_and_boolean_editors_offer_only_valid_values(recorder):
-    app = PlaygroundApp(sandbox_url=recorder.origin)
-    async with app.run_test(size=SIZE, notifications=NOTIFY) as pilot:
-        await ready(app, pilot)
-        app.notes = capture_notes(app)
+    async with started(recorder.origin) as (app, pilot):
         panel = await open_endpoint(app, pilot, "gocache", "GET /history/")
         r = row(panel, "section")
         select = panel.query_one(f"#{r.fid}", Select)
@@ -148,10 +137,7 @@ PROGRAMMATIC_ROWS = [
 
 
 async def test_values_from_elsewhere_are_refused_and_not_sent(recorder):
-    app = PlaygroundApp(sandbox_url=recorder.origin)
-    async with app.run_test(size=SIZE, notifications=NOTIFY) as pilot:
-        await ready(app, pilot)
-        app.notes = capture_notes(app)
+    async with started(recorder.origin) as (app, pilot):
         for rid, pid, key, values, field, words in PROGRAMMATIC_ROWS:
             panel = await open_endpoint(app, pilot, pid, key)
             before = len(app.notes)
@@ -181,10 +167,7 @@ PATH_VALUES = ["a/b", "..", "a b", "ünï/☃", "?x=1#y", "../../etc"]
 
 
 async def test_path_values_are_sent_encoded_in_one_segment(recorder):
-    app = PlaygroundApp(sandbox_url=recorder.origin)
-    async with app.run_test(size=SIZE, notifications=NOTIFY) as pilot:
-        await ready(app, pilot)
-        app.notes = capture_notes(app)
+    async with started(recorder.origin) as (app, pilot):
         panel = await open_endpoint(app, pilot, "gocache", "GET /domain/{domain}")
         form = panel.query_one(ParamForm)
         for n, value in enumerate(PATH_VALUES, 1):
@@ -199,10 +182,7 @@ async def test_path_values_are_sent_encoded_in_one_segment(recorder):
 
 
 async def test_invalid_live_base_url_is_refused(recorder):
-    app = PlaygroundApp(sandbox_url=recorder.origin)
-    async with app.run_test(size=SIZE, notifications=NOTIFY) as pilot:
-        await ready(app, pilot)
-        app.notes = capture_notes(app)
+    async with started(recorder.origin) as (app, pilot):
         panel = await open_endpoint(app, pilot, "gocache", "GET /domain")
         panel.switch_target("live")
         for url in ("not-a-url", "ftp://x"):
@@ -218,12 +198,8 @@ async def test_invalid_live_base_url_is_refused(recorder):
 async def test_invalid_url_in_the_environment_warns_at_start(recorder, monkeypatch):
     monkeypatch.setenv("APIPLAY_GOCACHE_URL", "not-a-url")
     monkeypatch.setenv("APIPLAY_NOOSFERO_URL", "ftp://x")
-    app = PlaygroundApp(sandbox_url=recorder.origin)
-    start_notes = capture_notes(app)
-    async with app.run_test(size=SIZE, notifications=NOTIFY) as pilot:
-        await ready(app, pilot)
-        app.notes = capture_notes(app)
-        notes = "\n".join(start_notes)
+    async with started(recorder.origin) as (app, pilot):
+        notes = "\n".join(app.notes)
         assert "APIPLAY_GOCACHE_URL" in notes and "APIPLAY_NOOSFERO_URL" in notes
         assert app.settings.live_url("gocache") is None  # ignored, not used
 
@@ -242,11 +218,8 @@ async def test_broken_pack_theme_and_config_files_warn_and_the_app_works(recorde
     (themes / "broken.toml").write_text("primary = [[[\n")
     config_file().write_text('theme = "[/]"\n[timeouts]\nread = "soon"\n[providers.gocache]\nurl = "ftp://x"\n'
                              'target = "moon"\n')
-    app = PlaygroundApp(sandbox_url=recorder.origin)
-    start_notes = capture_notes(app)  # from construction: start-up warnings time out quickly
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await ready(app, pilot)
-        app.notes = capture_notes(app)
+    async with started(recorder.origin, notifications=True) as (app, pilot):
+        start_notes = app.notes
         await pilot.pause(0.2)
         notes = "\n".join(start_notes)
         for words in (("config.toml line 3", "[timeouts] read", "number of seconds", "'soon'"),

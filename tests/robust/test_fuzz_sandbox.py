@@ -2,7 +2,7 @@
 
 Two fuzzers, each against a private sandbox (faults off, limits raised) with the demo credentials:
 
-* schemathesis (when installed: it is not a declared dependency yet; add it to the test extras),
+* schemathesis (in the test extras; skipped when it is not installed),
   generating requests from the OpenAPI packs themselves, every operation of every pack;
 * a Hypothesis fuzzer of our own that drives every pack endpoint through the app's own request
   builder (the requests the app can actually send), always run.

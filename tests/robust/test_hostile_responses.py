@@ -342,8 +342,7 @@ def test_cli_200_mb_body_in_a_subprocess(tmp_path):
 # -------------------------------------------------------------------------------------------------
 # The TUI: keeps running, says what happened, shows hostile text inert
 
-from pilot_helpers import capture_notes, open_endpoint, ready, screen_text, status, wait_for  # noqa: E402
-from tui.app import PlaygroundApp  # noqa: E402
+from pilot_helpers import open_endpoint, screen_text, started, status, wait_for  # noqa: E402
 
 SIZE = (160, 50)
 
@@ -370,9 +369,7 @@ async def test_tui_faults_are_shown_and_the_app_keeps_running(roomy_sandbox):
         ("nested", lambda r, s: s.startswith("200")),
         (None, lambda r, s: s.startswith("200")),
     ]
-    app = PlaygroundApp(sandbox_url=roomy_sandbox)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await ready(app, pilot)
+    async with started(roomy_sandbox, notifications=True) as (app, pilot):
         panel = await open_endpoint(app, pilot, "gocache", "GET /domain")
         view = panel.query_one("#response")
         for kind, check in rows:
@@ -390,9 +387,7 @@ async def test_tui_faults_are_shown_and_the_app_keeps_running(roomy_sandbox):
 
 
 async def test_tui_slow_answer_times_out_and_cancel_works(roomy_sandbox):
-    app = PlaygroundApp(sandbox_url=roomy_sandbox)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await ready(app, pilot)
+    async with started(roomy_sandbox, notifications=True) as (app, pilot):
         app.settings.read_timeout = 0.5
         panel = await open_endpoint(app, pilot, "gocache", "GET /domain")
         panel._client = None  # pick up the short timeout
@@ -412,9 +407,7 @@ async def test_tui_slow_answer_times_out_and_cancel_works(roomy_sandbox):
 
 
 async def test_tui_dead_server_is_explained():
-    app = PlaygroundApp(sandbox_url=dead_origin())
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await ready(app, pilot)
+    async with started(dead_origin(), notifications=True) as (app, pilot):
         panel = await open_endpoint(app, pilot, "gocache", "GET /domain")
         await _send_fault(app, pilot, panel, None)
         assert "nothing is listening" in status(panel) and app._exception is None
@@ -423,9 +416,7 @@ async def test_tui_dead_server_is_explained():
 async def test_tui_200_mb_body_is_cut_at_the_cap():
     total = 200 * 2**20
     with Recorder(lambda req: Reply(200, _stream(total), [("Content-Type", "application/json")])) as rec:
-        app = PlaygroundApp(sandbox_url=rec.origin)
-        async with app.run_test(size=SIZE, notifications=True) as pilot:
-            await ready(app, pilot)
+        async with started(rec.origin, notifications=True) as (app, pilot):
             app.settings.body_cap = 4 * 2**20
             panel = await open_endpoint(app, pilot, "gocache", "GET /domain")
             r = await _send_fault(app, pilot, panel, None, timeout=30)
@@ -447,9 +438,7 @@ def _viewer_segments(viewer):
 async def test_tui_control_sequences_and_markup_are_inert(roomy_sandbox):
     from tui.sandbox.faults import CONTROL_STRINGS
 
-    app = PlaygroundApp(sandbox_url=roomy_sandbox)
-    async with app.run_test(size=(200, 60), notifications=True) as pilot:
-        await ready(app, pilot)
+    async with started(roomy_sandbox, size=(200, 60), notifications=True) as (app, pilot):
         panel = await open_endpoint(app, pilot, "gocache", "GET /domain")
         r = await _send_fault(app, pilot, panel, "control")
         assert r.ok and app.is_running
@@ -497,10 +486,8 @@ async def test_tui_hostile_error_message_and_reason_are_inert():
     raw = (b"HTTP/1.1 400 [/] [b]Bad\r\nContent-Type: application/json\r\nContent-Length: "
            + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n" + body)
     with Recorder(lambda req: Reply(raw=raw)) as rec:
-        app = PlaygroundApp(sandbox_url=rec.origin)
-        async with app.run_test(size=(200, 60), notifications=True) as pilot:
-            await ready(app, pilot)
-            notes = capture_notes(app)
+        async with started(rec.origin, size=(200, 60), notifications=True) as (app, pilot):
+            notes = app.notes
             panel = await open_endpoint(app, pilot, "gocache", "GET /domain")
             r = await _send_fault(app, pilot, panel, None)
             await pilot.pause(0.3)

@@ -14,8 +14,7 @@ from pathlib import Path
 import pytest
 
 from helpers import Recorder, dead_origin, json_reply, self_signed_cert
-from pilot_helpers import capture_notes, open_endpoint, ready, screen_text, status, wait_for
-from tui.app import PlaygroundApp
+from pilot_helpers import open_endpoint, screen_text, started, status, wait_for
 from tui.cli import main
 from tui.core.export import to_curl, to_httpie
 from tui.core.packs import load_providers
@@ -125,10 +124,8 @@ def test_exports_mask_unless_asked():
 async def test_tui_never_shows_or_stores_the_token(monkeypatch):
     with Recorder() as rec:
         monkeypatch.setenv("APIPLAY_GOCACHE_URL", rec.origin)
-        app = PlaygroundApp(sandbox_url=rec.origin)
-        async with app.run_test(size=(160, 50), notifications=True) as pilot:
-            await ready(app, pilot)
-            notes = capture_notes(app)
+        async with started(rec.origin, notifications=True) as (app, pilot):
+            notes = app.notes
             panel = await open_endpoint(app, pilot, "gocache", "GET /domain")
             panel.switch_target("live")
             panel.set_credentials({"token": MARKER})  # as typed in the credentials dialog
@@ -219,9 +216,7 @@ async def test_tui_refuses_a_self_signed_certificate(tls_files, monkeypatch):
     with Recorder(tls=tls_files) as rec:
         monkeypatch.setenv("APIPLAY_GOCACHE_URL", rec.origin)
         monkeypatch.setenv("APIPLAY_GOCACHE_TOKEN", MARKER)
-        app = PlaygroundApp(sandbox_url=dead_origin())
-        async with app.run_test(size=(160, 50), notifications=True) as pilot:
-            await ready(app, pilot)
+        async with started(dead_origin(), notifications=True) as (app, pilot):
             panel = await open_endpoint(app, pilot, "gocache", "GET /domain")
             panel.switch_target("live")
             await pilot.press("ctrl+s")
