@@ -345,6 +345,43 @@ class PlaygroundApp(App):
         elif name == "save_request":
             panel.save_request()
 
+    #: Panel actions whose state the footer shows (see refresh_bindings).
+    _FOOTER_ACTIONS = ("send", "cancel", "force_send", "next_page", "prev_page", "fetch_all", "save_request")
+    _footer_state: tuple | None = None
+    _footer_timer = None
+
+    def refresh_bindings(self) -> None:
+        """Rebuild the footer only when what it shows changes: each rebuild makes ~30 widgets (it ran
+        twice per request, most of a small request's time). "Cancel" appears only for a request still
+        running after 0.3 s, so a fast request leaves the footer alone."""
+        try:
+            state = (id(self.screen), len(self.screen_stack), self._active_id,
+                     tuple(self.check_action("panel", (n,)) for n in self._FOOTER_ACTIONS))
+        except Exception:  # not running yet / closing
+            super().refresh_bindings()
+            return
+        last = self._footer_state
+        if state == last:
+            return
+        if last is not None and state[:3] == last[:3] and [
+            i for i, (a, b) in enumerate(zip(state[3], last[3])) if a != b
+        ] == [self._FOOTER_ACTIONS.index("cancel")] and state[3][1]:
+            if self._footer_timer is None:
+                self._footer_timer = self.set_timer(0.3, self._footer_deferred, name="footer-cancel")
+            return
+        self._footer_state = state
+        super().refresh_bindings()
+
+    def _footer_deferred(self) -> None:
+        self._footer_timer = None
+        try:
+            busy = self.check_action("panel", ("cancel",))
+        except Exception:
+            return
+        if busy:  # still running: show "Cancel" now
+            self._footer_state = None
+            self.refresh_bindings()
+
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action != "panel":
             return True
