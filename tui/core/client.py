@@ -25,16 +25,18 @@ import re
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, AsyncIterator, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Iterable, Mapping
 
 from tui.core import auth as _auth
 from tui.core.env import credentials_from_env, url_override
 from tui.core.errors import Explanation, decode_json, explain
-from tui.core.http import HttpSession
 from tui.core.model import Endpoint, Exchange, PreparedRequest, Provider
 from tui.core.paging import PageInfo, page_info
 from tui.core.ratemeter import MeterSnapshot, RateMeter, meter_for
 from tui.core.request import build_request
+
+if TYPE_CHECKING:  # pragma: no cover - httpx (tui.core.http) is imported when a session is made
+    from tui.core.http import HttpSession
 
 
 #: Bodies larger than this are never decoded on the event loop, and their decoded value is not kept
@@ -191,7 +193,11 @@ class ProviderClient:
         self.base_url = base_url.rstrip("/")
         self.credentials: dict[str, Any] = dict(credentials or {})
         self._own_session = session is None
-        self.session = session or HttpSession(timeout=timeout)
+        if session is None:
+            from tui.core.http import HttpSession
+
+            session = HttpSession(timeout=timeout)
+        self.session = session
         self.meter = meter or meter_for(provider, credential_key(target, self.base_url, self.credentials))
         self.timeout = timeout
         self.placement = placement

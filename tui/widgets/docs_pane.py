@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Markdown
 
 
 def docs_markdown(provider) -> str:
@@ -31,9 +30,11 @@ class DocsPane(VerticalScroll):
         self.loaded = False
 
     def compose(self) -> ComposeResult:
-        yield Markdown("", id="docs-markdown")
+        return iter(())  # the Markdown widget (a slow import) is mounted when first shown
 
     async def ensure_loaded(self) -> None:
         if not self.loaded:
             self.loaded = True
-            await self.query_one("#docs-markdown", Markdown).update(docs_markdown(self.provider))
+            from textual.widgets import Markdown
+
+            await self.mount(Markdown(docs_markdown(self.provider), id="docs-markdown"))
