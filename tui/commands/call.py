@@ -46,7 +46,8 @@ def add_parser(subparsers) -> None:
     p.add_argument("--page", type=int, default=None, metavar="N", help="ask for page N (1 = the first)")
     p.add_argument("--all-pages", action="store_true", help="walk every page and print one combined JSON list")
     p.add_argument("--max-pages", type=int, default=None, metavar="N", help="with --all-pages: stop after N pages")
-    p.add_argument("--timeout", type=float, default=30.0, metavar="S", help="seconds to wait for an answer (30)")
+    p.add_argument("--timeout", type=float, default=None, metavar="S",
+                   help="seconds to wait for an answer (default: the read timeout in the settings, 30)")
     p.add_argument("--force", action="store_true", help="send even when the rate guard would refuse")
     p.add_argument("--from-history", type=int, default=None, metavar="ID",
                    help="send a request from `apiplay history` again (NAME METHOD PATH come from it)")
@@ -233,7 +234,7 @@ def _exit_code(result) -> int:
     return EXIT_HTTP
 
 
-async def _run_call(args, provider, endpoint, values, headers, target, origin) -> int:
+async def _run_call(args, provider, endpoint, values, headers, target, origin, settings) -> int:
     from tui.core.auth import LoginError, missing_message
     from tui.core.client import open_client
     from tui.core.model import ValidationError
@@ -243,11 +244,12 @@ async def _run_call(args, provider, endpoint, values, headers, target, origin) -
     credentials = None
     if target == "live":
         from tui.core.credentials import CredentialStore
-        from tui.core.settings import load_settings
 
-        settings, _ = load_settings()
         credentials = CredentialStore(use_keyring=settings.credentials_store == "keyring").get(provider) or None
-    client = open_client(provider, target, sandbox_origin=origin, credentials=credentials, timeout=args.timeout)
+    timeout = args.timeout if args.timeout is not None else settings.read_timeout
+    client = open_client(provider, target, sandbox_origin=origin, credentials=credentials, timeout=timeout,
+                         variables=settings.variables_for(provider), live_url=settings.live_url(provider.id))
+    history = _open_history(settings)
     try:
         if args.as_format:
             from tui.core.export import to_curl, to_httpie
@@ -275,7 +277,7 @@ async def _run_call(args, provider, endpoint, values, headers, target, origin) -
 
                 async for r in client.iter_pages(endpoint, values, max_pages=args.max_pages, on_wait=on_wait):
                     results.append(r)
-                    _record(r, provider, target)
+                    _keep(history, r, provider, target)
                     if not r.ok:
                         break
                 last = results[-1]
@@ -298,7 +300,7 @@ async def _run_call(args, provider, endpoint, values, headers, target, origin) -
         except LoginError as exc:
             _err(f"apiplay: {exc}")
             return {"network": EXIT_NETWORK, "config": EXIT_USAGE}.get(exc.kind, EXIT_HTTP)
-        _record(result, provider, target)
+        _keep(history, result, provider, target)
         if args.save:
             from tui.core.saved import SavedError, SavedRequests
 
@@ -312,16 +314,27 @@ async def _run_call(args, provider, endpoint, values, headers, target, origin) -
         return _exit_code(result)
     finally:
         await client.aclose()
+        if history is not None:
+            history.close()
 
 
-def _record(result, provider, target) -> None:
-    """Keep the exchange in history (secrets are masked by History.add)."""
+def _open_history(settings):
+    """The history database, opened once per command; None (with a warning) if it cannot be opened."""
     try:
         from tui.core.history import History
-        from tui.core.settings import load_settings
 
-        with History.from_settings(load_settings()[0]) as history:
-            history.add(result.exchange, provider_id=provider.id, target=target)
+        return History.from_settings(settings)
+    except Exception as exc:  # noqa: BLE001 - history must never break a call
+        _err(f"apiplay: warning: history is unavailable, exchanges will not be kept ({exc})")
+        return None
+
+
+def _keep(history, result, provider, target) -> None:
+    """Keep the exchange in history (secrets are masked by History.add)."""
+    if history is None:
+        return
+    try:
+        history.add(result.exchange, provider_id=provider.id, target=target)
     except Exception as exc:  # noqa: BLE001 - history must never break a call
         _err(f"apiplay: warning: the exchange was not written to history ({exc})")
 
@@ -359,11 +372,16 @@ def run(args: argparse.Namespace) -> int:
     except _Usage as exc:
         _err(str(exc))
         return EXIT_USAGE
-    target = getattr(args, "call_target", None) or getattr(args, "target", None) or os.environ.get("APIPLAY_TARGET") or "sandbox"
+    from tui.core.settings import load_settings
+
+    settings, warnings = load_settings()
+    for warning in warnings:
+        _err(f"apiplay: warning: {warning}")
+    target = getattr(args, "call_target", None) or getattr(args, "target", None) or settings.target_for(provider.id)
     if target not in ("sandbox", "live"):
         _err(f"apiplay: unknown target {target!r}: expected sandbox or live")
         return EXIT_USAGE
-    origin = getattr(args, "call_sandbox_url", None) or getattr(args, "sandbox_url", None)
+    origin = getattr(args, "call_sandbox_url", None) or getattr(args, "sandbox_url", None) or settings.sandbox_url
     server = None
     if target == "sandbox" and not origin:
         from tui.sandbox.server import SandboxServer
@@ -371,7 +389,7 @@ def run(args: argparse.Namespace) -> int:
         server = SandboxServer(port=0)
         origin = server.start()
     try:
-        return asyncio.run(_run_call(args, provider, endpoint, values, headers, target, origin))
+        return asyncio.run(_run_call(args, provider, endpoint, values, headers, target, origin, settings))
     except ValueError as exc:  # an unusable --sandbox-url or base URL
         _err(f"apiplay: {exc}")
         return EXIT_USAGE

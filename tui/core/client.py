@@ -371,6 +371,7 @@ def open_client(
     session: HttpSession | None = None,
     timeout: float = 30.0,
     variables: Mapping[str, str] | None = None,
+    live_url: str | None = None,
 ) -> ProviderClient:
     """A ProviderClient for `target` with its base URL and credentials resolved.
 
@@ -379,7 +380,10 @@ def open_client(
     ``auth.sandbox_default``. Check ``client.missing_credentials(endpoint)`` before a live call.
     """
     env = os.environ if env is None else env
-    base_url = resolve_base_url(provider, target, sandbox_origin=sandbox_origin, env=env, variables=variables)
+    if target == "live" and live_url:  # a URL from the settings (config.toml or APIPLAY_<ID>_URL)
+        base_url = live_url.rstrip("/")
+    else:
+        base_url = resolve_base_url(provider, target, sandbox_origin=sandbox_origin, env=env, variables=variables)
     if credentials is None:
         if target == "live":
             credentials = credentials_from_env(provider, env)
