@@ -75,6 +75,8 @@ class ProviderPanel(Vertical):
     def __init__(self, provider, *, target: str = "sandbox", sandbox_origin: str = "", **kwargs) -> None:
         super().__init__(**kwargs)
         self.provider = provider
+        if not provider.targets.sandbox_path:  # a custom provider: there is no simulator to talk to
+            target = "live"
         self.target = target
         self.sandbox_origin = sandbox_origin
         self.credentials: dict[str, str] = self._initial_credentials(target)
@@ -152,7 +154,12 @@ class ProviderPanel(Vertical):
             self._refresh_target()
 
     def switch_target(self, target: str | None = None) -> None:
-        self.target = target or ("live" if self.target == "sandbox" else "sandbox")
+        target = target or ("live" if self.target == "sandbox" else "sandbox")
+        if target == "sandbox" and not self.provider.targets.sandbox_path:
+            self.app.notify(f"{self.provider.name} has no sandbox: it always talks to its live URL.",
+                            title="Target", severity="warning")
+            return
+        self.target = target
         self.credentials = self._initial_credentials(self.target)
         self._client = None
         self._refresh_target()
