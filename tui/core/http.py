@@ -99,9 +99,12 @@ class HttpSession:
         return cached
 
     async def send(
-        self, prepared: PreparedRequest, *, timeout: float | None = None, max_body: int | None = None
+        self, prepared: PreparedRequest, *, timeout: float | None = None, max_body: int | None = None,
+        sink=None,
     ) -> Exchange:
-        """Send `prepared` and return what happened (never raises except on cancellation)."""
+        """Send `prepared` and return what happened (never raises except on cancellation).
+
+        `sink`: a callable given each body chunk instead of keeping the body (``download``)."""
         cap = self.max_body if max_body is None else max_body
         started_at = time.time()
         t0 = time.perf_counter()
@@ -157,6 +160,9 @@ class HttpSession:
             kept = 0
             async for chunk in response.aiter_bytes():
                 size += len(chunk)
+                if sink is not None:  # streamed elsewhere (a file): nothing kept, no cap
+                    sink(chunk)
+                    continue
                 if kept < cap:
                     room = cap - kept
                     chunks.append(chunk[:room])
@@ -183,6 +189,52 @@ class HttpSession:
                 except Exception:  # noqa: BLE001 - closing a broken stream may fail; the client stays usable
                     pass
             ex.elapsed_s = time.perf_counter() - t0
+        return ex
+
+    async def download(self, prepared: PreparedRequest, path, *, timeout: float | None = None,
+                       overwrite: bool = False) -> Exchange:
+        """Send `prepared` and stream its whole body into the file `path`, never holding it in memory.
+
+        Written to a temporary file in the same folder, renamed into place once the body is complete
+        (nothing is left behind on a network error or cancellation). An existing file is replaced only
+        with `overwrite` (else FileExistsError). Returns the Exchange: ``body`` empty, ``size`` the bytes
+        written, ``error`` for network trouble. Raises OSError when the file cannot be written.
+        """
+        import os
+        import tempfile
+        from pathlib import Path
+
+        target = Path(path).expanduser()
+        if target.exists() and not overwrite:
+            raise FileExistsError(f"{target} already exists")
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                ex = await self.send(prepared, timeout=timeout, sink=fh.write)
+                fh.flush()
+                umask = os.umask(0)
+                os.umask(umask)
+                os.fchmod(fh.fileno(), 0o666 & ~umask)
+                os.fsync(fh.fileno())
+            if ex.error or ex.status is None:
+                os.unlink(tmp)
+            elif overwrite:
+                os.replace(tmp, target)
+            else:
+                try:
+                    os.link(tmp, target)  # fails if the file appeared meanwhile: never clobbered
+                except FileExistsError:
+                    raise
+                except OSError:  # no hard links on this file system
+                    os.replace(tmp, target)
+                else:
+                    os.unlink(tmp)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
         return ex
 
     async def aclose(self) -> None:
