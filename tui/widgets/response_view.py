@@ -17,6 +17,7 @@ from textual.widgets import Static, TabbedContent, TabPane
 from tui import messages as M
 from tui.widgets.json_tree import JsonTree
 from tui.widgets.json_viewer import JsonViewer, ResponseBody
+from tui.widgets.response_filter import ResponseFilter, TruncatedBar
 from tui.core.jsonview import inert_text
 from tui.widgets.rate_meter import frozen
 
@@ -77,8 +78,10 @@ class ResponseView(Vertical):
         yield Static(Content.styled("Nothing sent yet · type to find an endpoint, enter, fill the form, ctrl+s"
                                      " · F2 next provider · ctrl+p jump · F1 help", "$text-muted"),
                      id="status-line")
+        yield TruncatedBar(id="truncated-bar")  # shown when the body was cut at the cap
         with TabbedContent(id="response-tabs"):
             with TabPane("Body", id="tab-body"):
+                yield ResponseFilter(id="response-filter")  # the JMESPath box (f6)
                 yield ResponseBody(id="body-viewer")
             with TabPane("Headers", id="tab-headers"):
                 with VerticalScroll():
@@ -105,6 +108,7 @@ class ResponseView(Vertical):
 
     def show_exchange(self, exchange, explanation=None, note: str = "") -> None:
         self.set_status(status_line(exchange, note))
+        self.query_one(TruncatedBar).show(exchange)
         hdrs = [Content.assemble((f"{k}: ", "bold $accent"), (v, "")) for k, v in exchange.headers]
         self.query_one("#headers-view", Static).update(Content("\n").join(hdrs) if hdrs else Content("(no headers)"))
         self.show_explanation(explanation)
@@ -147,6 +151,7 @@ class ResponseView(Vertical):
         self.tree_loaded_for = None
         self.raw_loaded_for = None
         self.query_one(ResponseBody).load(document)
+        self.query_one(ResponseFilter).source_changed(document)  # an open filter runs again on the new body
         active = self.query_one("#response-tabs", TabbedContent).active
         if active == "tab-tree":
             self._load_tree()
