@@ -30,3 +30,37 @@ class EndpointCommands(Provider):
             score = matcher.match(f"{text} {help_text}")
             if score > 0:
                 yield Hit(score, matcher.highlight(text), callback, help=help_text[:100])
+
+
+class ResponseCommands(Provider):
+    """The active panel's answer actions: copy as curl / HTTPie, copy or save the body, filter, load more."""
+
+    _COMMANDS = (
+        ("Copy request as curl", "copy_curl", "The current request as a curl command (secrets as $VARIABLES)"),
+        ("Copy request as HTTPie", "copy_httpie", "The current request as an HTTPie command (secrets as $VARIABLES)"),
+        ("Copy response body", "copy_body", "The body as received (or the filter's result) to the clipboard"),
+        ("Save response body to a file", "save_body", "Write the body to a file (asks for the path)"),
+        ("Filter the response (JMESPath)", "filter_body", "A JMESPath expression over the body, e.g. [].name"),
+        ("Load more of the body", "load_more", "Send again with twice the body cap (the body was cut)"),
+        ("Save the whole body to a file", "download_body", "Send again and stream the whole body to a file"),
+    )
+
+    def _entries(self):
+        app = self.app
+        panel = getattr(app, "active_panel", None)
+        if panel is None or not getattr(panel, "built", False) or not hasattr(panel, "response_action_state"):
+            return
+        for text, action, help_text in self._COMMANDS:
+            if panel.response_action_state(action):
+                yield text, partial(app.action_panel, action), help_text
+
+    async def discover(self) -> Hits:
+        for text, callback, help_text in self._entries():
+            yield DiscoveryHit(text, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for text, callback, help_text in self._entries():
+            score = matcher.match(f"{text} {help_text}")
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), callback, help=help_text)
