@@ -26,6 +26,7 @@ from tui.widgets.pager import Pager
 from tui.widgets.param_form import ParamForm
 from tui.widgets.rate_meter import RateMeter
 from tui.widgets.request_preview import RequestPreview, mask
+from tui.widgets.response_filter import ResponseActions
 from tui.widgets.response_view import ResponseView
 from tui.widgets.target_bar import TargetBar
 
@@ -56,7 +57,7 @@ def auth_summary(provider, creds: dict, target: str) -> str:
     return ", ".join(bits) + demo
 
 
-class ProviderPanel(Vertical):
+class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy, save, load more
     DEFAULT_CSS = """
     ProviderPanel { height: 1fr; }
     ProviderPanel > #panel-top { height: 2; padding: 0 1; background: $panel; }
