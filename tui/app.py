@@ -48,15 +48,25 @@ def _saved_commands():
     return SavedRequestCommands
 
 
+def _response_commands():
+    from tui.widgets.palette import ResponseCommands
+
+    return ResponseCommands
+
+
 def _panel_binding(key: str, action: str, description: str, show: bool = True, **kw) -> Binding:
     return Binding(key, f"panel('{action}')", description, show=show, id=action, **kw)
+
+
+#: Panel actions on the answer (tui.widgets.response_filter.RESPONSE_ACTIONS, not imported at start-up).
+_RESPONSE_ACTIONS = ("filter_body", "copy_curl", "copy_httpie", "copy_body", "save_body", "load_more", "download_body")
 
 
 class PlaygroundApp(App):
     CSS_PATH = str(Path(__file__).with_name("app.tcss"))  # absolute: subclasses elsewhere still find it
     TITLE = "apiplay"
     SUB_TITLE = "REST API playground"
-    COMMANDS = App.COMMANDS | {_endpoint_commands, _saved_commands}  # imported when the palette opens
+    COMMANDS = App.COMMANDS | {_endpoint_commands, _saved_commands, _response_commands}  # imported when the palette opens
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
         Binding("f1", "help", "Help", id="help"),
@@ -75,6 +85,14 @@ class PlaygroundApp(App):
         Binding("f2", "next_provider", "Provider", id="next_provider"),
         Binding("f3", "history", "History", id="history"),
         _panel_binding("f4", "save_request", "Save"),
+        # the answer (tui/widgets/response_filter.py); shown only when there is one
+        _panel_binding("f6", "filter_body", "Filter"),
+        _panel_binding("f7", "copy_curl", "Copy curl"),
+        _panel_binding("shift+f7", "copy_httpie", "Copy HTTPie", show=False),
+        _panel_binding("ctrl+y", "copy_body", "Copy body", show=False),
+        _panel_binding("f8", "save_body", "Save body"),
+        _panel_binding("ctrl+e", "load_more", "Load more"),  # only for a body cut at the cap
+        _panel_binding("ctrl+d", "download_body", "Save whole body"),
         Binding("f9", "save_svg", "Screenshot", id="screenshot"),
     ]
 
@@ -344,9 +362,12 @@ class PlaygroundApp(App):
             panel.reveal()
         elif name == "save_request":
             panel.save_request()
+        elif name in _RESPONSE_ACTIONS:
+            await panel.response_action(name)
 
     #: Panel actions whose state the footer shows (see refresh_bindings).
-    _FOOTER_ACTIONS = ("send", "cancel", "force_send", "next_page", "prev_page", "fetch_all", "save_request")
+    _FOOTER_ACTIONS = ("send", "cancel", "force_send", "next_page", "prev_page", "fetch_all", "save_request",
+                       *_RESPONSE_ACTIONS)
     _footer_state: tuple | None = None
     _footer_timer = None
 
@@ -400,6 +421,8 @@ class PlaygroundApp(App):
             return True if panel.endpoint is not None else None
         if name in ("next_page", "prev_page", "fetch_all"):
             return True if (panel.endpoint is not None and panel.endpoint.paging.paged) else None
+        if name in _RESPONSE_ACTIONS:
+            return panel.response_action_state(name)
         return True
 
     async def action_next_provider(self) -> None:
