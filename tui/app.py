@@ -88,11 +88,10 @@ class PlaygroundApp(App):
         # the answer (tui/widgets/response_filter.py); shown only when there is one
         _panel_binding("f6", "filter_body", "Filter"),
         _panel_binding("f7", "copy_curl", "Copy curl"),
-        _panel_binding("shift+f7", "copy_httpie", "Copy HTTPie", show=False),
-        _panel_binding("ctrl+y", "copy_body", "Copy body", show=False),
+        _panel_binding("ctrl+y", "copy_body", "Copy body", show=False),  # copy as HTTPie: the palette
         _panel_binding("f8", "save_body", "Save body"),
-        _panel_binding("ctrl+e", "load_more", "Load more"),  # only for a body cut at the cap
-        _panel_binding("ctrl+d", "download_body", "Save whole body"),
+        _panel_binding("f10", "load_more", "Load more"),  # only for a body cut at the cap
+        _panel_binding("f12", "download_body", "Save whole body"),
         Binding("f9", "save_svg", "Screenshot", id="screenshot"),
     ]
 
@@ -111,6 +110,7 @@ class PlaygroundApp(App):
         self._http_session = None
         self._history = None
         self._active_id: str | None = None
+        self._sandbox_started = None  # an asyncio.Event while the embedded sandbox starts
         if freeze_timings:
             from tui.widgets.rate_meter import FREEZE
 
@@ -192,19 +192,47 @@ class PlaygroundApp(App):
 
     @work(thread=True, exclusive=True, group="startup")
     def _load(self) -> None:
-        origin = self.sandbox_url or ""
-        if not origin:
-            try:
-                from tui.sandbox.server import SandboxServer
-
-                self.sandbox_server = SandboxServer(port=0, **self.sandbox_options)
-                origin = self.sandbox_server.start()
-            except Exception as exc:  # the live target still works
-                self.load_warnings.append(f"The sandbox could not start: {exc}")
+        # the embedded sandbox starts once the first panel is painted (_start_sandbox): off the critical path
         from tui.core.packs import load_providers
 
         providers, warnings = load_providers(self._extra_pack_dirs())
-        self.post_message(M.ProvidersLoaded(providers, list(warnings), origin.rstrip("/")))
+        self.post_message(M.ProvidersLoaded(providers, list(warnings), (self.sandbox_url or "").rstrip("/")))
+
+    async def sandbox_ready(self) -> None:
+        """Wait until the embedded sandbox has started (or failed to); at once with an external one."""
+        if self._sandbox_started is not None:
+            await self._sandbox_started.wait()
+
+    @work(thread=True, exclusive=True, group="sandbox", description="start the sandbox")
+    def _start_sandbox(self) -> None:
+        origin = ""
+        try:
+            from tui.sandbox.server import SandboxServer
+
+            server = SandboxServer(port=0, **self.sandbox_options)
+            origin = server.start()
+            self.sandbox_server = server
+        except Exception as exc:  # the live target still works
+            try:
+                self.call_from_thread(self.notify, f"The sandbox could not start: {exc}", title="Providers",
+                                      severity="warning", timeout=8)
+            except Exception:
+                pass
+        try:
+            self.call_from_thread(self._sandbox_up, origin.rstrip("/"))
+        except Exception:  # the app closed meanwhile
+            if self.sandbox_server is not None:
+                self.sandbox_server.stop()
+
+    def _sandbox_up(self, origin: str) -> None:
+        from tui.widgets.provider_panel import ProviderPanel
+
+        if origin:
+            self.sandbox_url = origin
+            for panel in self.query(ProviderPanel):
+                panel.set_sandbox_origin(origin)
+        if self._sandbox_started is not None:
+            self._sandbox_started.set()
 
     def _extra_pack_dirs(self) -> tuple:
         try:
@@ -237,6 +265,11 @@ class PlaygroundApp(App):
             self._active_id = self.providers[0].id
             await self.active_panel_built()
         self.refresh_bindings()
+        if not self.sandbox_url:
+            import asyncio
+
+            self._sandbox_started = asyncio.Event()
+            self.call_after_refresh(self._start_sandbox)  # after the first panel is painted
 
     async def active_panel_built(self):
         panel = self.active_panel
@@ -339,6 +372,8 @@ class PlaygroundApp(App):
         panel = self.active_panel
         if panel is None or not panel.built:
             return
+        if name in ("send", "force_send") and panel.target == "sandbox":
+            await self.sandbox_ready()  # a key pressed while the embedded sandbox starts
         if name == "send":
             panel.send()
         elif name == "force_send":

@@ -373,6 +373,8 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
     @work(exclusive=True, group="request")
     async def _send_worker(self, endpoint, values: dict, force: bool, token: int) -> None:
         pid = self.provider.id
+        if self.target == "sandbox" and hasattr(self.app, "sandbox_ready"):
+            await self.app.sandbox_ready()  # the embedded sandbox starts after the first paint
         client = self.client
         try:
             login = self.provider.auth.login
