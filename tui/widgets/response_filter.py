@@ -7,11 +7,13 @@
   result and preparing it for the viewer run in a thread worker, which posts :class:`ResponseFilter.Filtered`.
   The filtered result is a normal Document in the same viewer, so ``/``, n and N search it.
 * :class:`TruncatedBar` (``#truncated-bar``, under the status line): shown only when the answer was cut
-  at the body cap, with "Load more" (``#load-more``, ctrl+e: the same request again with twice the cap)
-  and "Save the whole body" (``#save-full``, ctrl+d: a fresh request streamed to a file).
+  at the body cap, with "Load more" (``#load-more``, f10: the same request again with twice the cap)
+  and "Save the whole body" (``#save-full``, f12: a fresh request streamed to a file).
 * :class:`ResponseActions`: the provider panel's side of these (a mixin of ``ProviderPanel``): copy the
-  request as curl / HTTPie (secrets masked unless revealed, the pack's variable names), copy the body,
-  save it (:mod:`tui.screens.save_body`), load more, save the whole body. Workers never touch widgets.
+  request as curl (f7) / HTTPie (palette) (secrets masked unless revealed, the pack's variable names),
+  copy the body (ctrl+y),
+  save it (f8, :mod:`tui.screens.save_body`), load more, save the whole body. Workers never touch widgets.
+  The keys avoid those of Input (ctrl+e, ctrl+d...), which would win while a form field has the focus.
 """
 
 from __future__ import annotations
@@ -311,8 +313,8 @@ class TruncatedBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="truncated-text")
-        yield Button("Load more ctrl+e", id="load-more", compact=True)
-        yield Button("Save whole body to a file ctrl+d", id="save-full", compact=True)
+        yield Button("Load more f10", id="load-more", compact=True)
+        yield Button("Save whole body to a file f12", id="save-full", compact=True)
 
     def show(self, exchange) -> None:
         cut = bool(exchange is not None and exchange.truncated and exchange.status is not None
@@ -324,7 +326,7 @@ class TruncatedBar(Horizontal):
                 Content(f"Only the first {human_size(len(exchange.body))} are shown."))
         self.set_class(cut, "-shown")
         try:
-            self.app.refresh_bindings()  # the footer shows ctrl+e / ctrl+d only now
+            self.app.refresh_bindings()  # the footer shows f10 / f12 only now
         except Exception:  # noqa: BLE001 - closing
             pass
 
@@ -365,13 +367,13 @@ class ResponseActions:
         ex = r.exchange if r is not None else None
         return bool(ex is not None and ex.truncated and ex.status is not None and not ex.error)
 
-    def response_action_state(self, name: str) -> bool | None:
-        """For the app's check_action: True (shown, enabled) or None (hidden)."""
+    def response_action_state(self, name: str) -> bool:
+        """For the app's check_action: True (shown, enabled) or False (hidden: not in the footer)."""
         if name in ("load_more", "download_body"):
-            return True if self._cut_answer() else None
+            return self._cut_answer()
         if name in ("copy_curl", "copy_httpie"):
-            return True if (self.endpoint is not None or self.prepared is not None) else None
-        return True if getattr(self, "result", None) is not None else None
+            return self.endpoint is not None or self.prepared is not None
+        return getattr(self, "result", None) is not None
 
     async def response_action(self, name: str) -> None:
         if name == "filter_body":
@@ -484,7 +486,7 @@ class ResponseActions:
 
         note = ""
         if self._cut_answer():
-            note = "This body was cut at the body cap: ctrl+d saves the whole body instead."
+            note = "This body was cut at the body cap: f12 saves the whole body instead."
 
         def done(choice) -> None:
             if choice:
