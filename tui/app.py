@@ -224,6 +224,15 @@ class PlaygroundApp(App):
             if self.sandbox_server is not None:
                 self.sandbox_server.stop()
 
+    def _freeze_heap(self) -> None:
+        """Move everything alive after start-up (modules, widgets, packs, the embedded sandbox's data)
+        out of the collector's sight: a full collection then walks only what came later, instead of
+        stalling the UI for 0.1-0.3 s while a large body is prepared."""
+        import gc
+
+        gc.collect()
+        gc.freeze()
+
     def _sandbox_up(self, origin: str) -> None:
         from tui.widgets.provider_panel import ProviderPanel
 
@@ -231,6 +240,7 @@ class PlaygroundApp(App):
             self.sandbox_url = origin
             for panel in self.query(ProviderPanel):
                 panel.set_sandbox_origin(origin)
+            self.call_after_refresh(self._freeze_heap)  # the sandbox's data too
         if self._sandbox_started is not None:
             self._sandbox_started.set()
 
@@ -265,6 +275,7 @@ class PlaygroundApp(App):
             self._active_id = self.providers[0].id
             await self.active_panel_built()
         self.refresh_bindings()
+        self.call_after_refresh(self._freeze_heap)
         if not self.sandbox_url:
             import asyncio
 

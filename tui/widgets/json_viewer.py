@@ -41,7 +41,7 @@ MAX_LINE_CHARS = 10_000
 #: Search as you type only in documents up to this many bytes (larger ones search on enter).
 LIVE_SEARCH_LIMIT = 2_000_000
 #: How often a document still being prepared is checked for new lines (seconds).
-GROWTH_POLL_S = 0.1
+GROWTH_POLL_S = 0.25  # each growth step re-lays the screen out: not too often
 #: Stop counting matches after this many (the count then shows "+").
 MAX_COUNTED_MATCHES = 100_000
 
@@ -162,7 +162,13 @@ class JsonViewer(ScrollView, can_focus=True):
         self.post_message(self.Loaded(self, document))
 
     def _set_virtual_size(self, document: Document) -> None:
-        width = document.max_width if document.width_known else document.estimated_width()
+        if document.width_known:
+            width = document.max_width
+        else:  # estimated once per document (2000 lines decoded): not on every growth tick
+            cached = getattr(self, "_estimate", None)
+            if cached is None or cached[0] is not document:
+                cached = self._estimate = (document, document.estimated_width())
+            width = cached[1]
         self.virtual_size = Size(min(width, MAX_LINE_CHARS + 40), document.line_count)
 
     def _measure_width(self, document: Document) -> None:
