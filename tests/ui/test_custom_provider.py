@@ -62,3 +62,21 @@ async def test_an_added_openapi_file_gets_a_panel_that_talks_live(sandbox_url, t
         assert status(panel).startswith("200"), status(panel)
         body = json.loads("\n".join(body_lines(panel)))
         assert len(body["data"]) == 3
+
+
+async def test_credentials_dialog_shows_the_live_url_override_again(sandbox_url):
+    from textual.widgets import Input
+
+    from tui.screens.credentials import CredentialsScreen
+
+    app = PlaygroundApp(sandbox_url=sandbox_url)
+    async with app.run_test(size=(160, 50)) as pilot:
+        panel = await ready(app, pilot, "noosfero")
+        panel.switch_target("live")
+        panel.set_credentials({"url": "https://rede.example.org/api/v1", "token": "t" * 32})
+        await pilot.pause()
+        assert panel.base_url == "https://rede.example.org/api/v1"
+        panel.edit_credentials()
+        await wait_for(pilot, lambda: isinstance(app.screen, CredentialsScreen))
+        await pilot.pause()
+        assert app.screen.query_one("#cred-url", Input).value == "https://rede.example.org/api/v1"

@@ -677,16 +677,14 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
             widget.focus()
 
     def edit_credentials(self) -> None:
-        try:
-            from tui.screens.credentials import CredentialsScreen
-        except ImportError:
-            self.app.notify("The credentials dialog is not available; set the APIPLAY_* variables instead.",
-                            title="Credentials", severity="warning")
-            return
+        from tui.screens.credentials import CredentialsScreen
 
         def done(result: dict | None) -> None:
             if result is not None:
                 self.set_credentials(result)
                 self.app.notify(f"{self.provider.name}: credentials updated.", title="Credentials")
 
-        self.app.push_screen(CredentialsScreen(self.provider, dict(self.credentials), self.target), done)
+        current = dict(self.credentials)
+        if self.live_url:
+            current["url"] = self.live_url  # the live URL override, shown again when the dialog reopens
+        self.app.push_screen(CredentialsScreen(self.provider, current, self.target), done)
