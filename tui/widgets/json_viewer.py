@@ -125,6 +125,7 @@ class JsonViewer(ScrollView, can_focus=True):
         self.highlight = highlight
         self.document: Document | None = None
         self._cache: LRUCache[int, Strip] = LRUCache(1024)
+        self._prefetch_pending = False
         self._styles: dict[str, Style] | None = None  # base style + component style, per kind
         self._base_style: Style | None = None
         self._query = ""
@@ -159,6 +160,7 @@ class JsonViewer(ScrollView, can_focus=True):
             self._growth_timer = self.set_interval(GROWTH_POLL_S, self._check_growth)
         self._update_subtitle()
         self.refresh()
+        self._schedule_prefetch()
         self.post_message(self.Loaded(self, document))
 
     def _set_virtual_size(self, document: Document) -> None:
@@ -396,6 +398,27 @@ class JsonViewer(ScrollView, can_focus=True):
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
         self._update_subtitle()
+        self._schedule_prefetch()
+
+    def _schedule_prefetch(self) -> None:
+        if not self._prefetch_pending:
+            self._prefetch_pending = True
+            self.call_after_refresh(self._prefetch)
+
+    def _prefetch(self) -> None:
+        """After a frame, make the strips of the next page (a page-down then only crops cached strips)."""
+        self._prefetch_pending = False
+        document = self.document
+        if document is None or not self.is_attached:
+            return
+        height = self.scrollable_content_region.height
+        start = int(self.scroll_offset.y) + height
+        stop = min(document.line_count, start + height)
+        cache = self._cache
+        base = self._base()
+        for index in range(start, stop):
+            if cache.get(index) is None:
+                cache[index] = self._make_strip(index, base)
 
     def _resolve_styles(self) -> dict[str, Style]:
         if self._styles is None:
