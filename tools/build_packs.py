@@ -497,7 +497,7 @@ def gocache_params(e: Json) -> tuple[list[Json], Json, list[str]]:
             s["x-apiplay-whole-body"] = True
         elif p["name"] == "<section>.<item>":
             name = "permissions"
-            s = {"type": "object", "additionalProperties": {"type": "string"}}
+            s = {"type": "object", "additionalProperties": {"type": "string"}, "x-apiplay-spread": True}
             desc = ("Free-form permissions as a JSON object: each key is a '<section>.<item>' name "
                     "(e.g. account.plan, account.*, smartrules.*), each value create|read|update|delete "
                     "(combine with |). GoCache reads each one as its own form field named <section>.<item>.")

@@ -390,3 +390,19 @@ def test_header_values_must_be_one_ascii_line(value):
     hp = Endpoint("GET", "/h", params=(Param("If-None-Match", "header"),))
     with pytest.raises(ValidationError, match="If-None-Match"):
         build_request(prov(), hp, {"If-None-Match": value}, base_url=BASE)
+
+
+def test_gocache_action_list_permissions_are_fields_of_their_own():
+    """PUT /action-list/{id}: GoCache reads each '<section>.<item>' as its own form field."""
+    from urllib.parse import parse_qsl
+
+    from tui.core.packs import builtin_provider
+    from tui.core.request import build_request
+
+    g = builtin_provider("gocache")
+    ep = g.endpoint("PUT", "/action-list/{id}")
+    req = build_request(g, ep, {"id": 7, "name": "ops", "permissions": {"account.plan": "read", "smartrules.*": "read|update"}},
+                        base_url="http://127.0.0.1:1/gocache/v1", credentials={"token": "t"})
+    pairs = parse_qsl(req.body.decode())
+    assert ("account.plan", "read") in pairs and ("smartrules.*", "read|update") in pairs
+    assert not any(k.startswith("permissions") for k, _ in pairs)

@@ -50,6 +50,9 @@ class Param:
     array_style: str = "repeat"  # one of ARRAY_STYLES
     #: True for a parameter that *is* the whole body (a JSON array of smart rules, a raw file).
     whole_body: bool = False
+    #: True for an object whose keys are sent as fields of their own (GoCache's "account.plan=read"),
+    #: not as name[key]=value.
+    spread: bool = False
 
     @property
     def is_secret(self) -> bool:

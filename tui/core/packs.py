@@ -389,6 +389,10 @@ def _make_param(name: str, location: str, schema: Any, where: str, r: _Reader, *
         array_style = "csv" if explode is False else "repeat"
     whole = r.bool(schema, "x-apiplay-whole-body", swhere, False) or r.bool(extra, "x-apiplay-whole-body",
                                                                              where, False)
+    spread = r.bool(schema, "x-apiplay-spread", swhere, False) or r.bool(extra, "x-apiplay-spread", where, False)
+    if spread and ptype != "object":
+        r.p.add(_join(swhere, "x-apiplay-spread"), f"only an object can be spread, this is {ptype!r}")
+        spread = False
     desc = description or (schema.get("description") if isinstance(schema.get("description"), str) else "")
     return Param(
         name=name,
@@ -404,6 +408,7 @@ def _make_param(name: str, location: str, schema: Any, where: str, r: _Reader, *
         maximum=maximum,
         array_style=array_style,
         whole_body=whole,
+        spread=spread,
     )
 
 

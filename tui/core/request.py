@@ -377,6 +377,10 @@ def _pairs(param: Param, value: Any) -> list[tuple[str, str]]:
     if isinstance(value, (list, tuple)):
         return _array_pairs(param.name, value, param.array_style)
     if isinstance(value, dict):
+        if param.spread:  # each key is a field of its own
+            return [pair for k, v in value.items()
+                    for pair in (_object_pairs(str(k), v, param.array_style) if isinstance(v, dict)
+                                 else _pairs(Param(str(k), param.location, array_style=param.array_style), v))]
         return _object_pairs(param.name, value, param.array_style)
     return [(param.name, _scalar_text(value))]
 
