@@ -272,7 +272,7 @@ def noosfero_values(server: SandboxServer, client: httpx.Client, origin: str) ->
             "/profiles/{id}": {"profile": {"description": "Nova descrição"}},
             "/profiles/{id}/roles/assign": {"person_id": 1, "role_ids": [3]},
             "/profiles/{profile_id}/scraps": {"scrap": {"content": "Olá!"}},
-            "/profiles/{id}/uploaded_files": {"file": "relatorio.pdf"},
+            "/profiles/{id}/uploaded_files": {"file": b"%PDF-1.4 relatorio"},
         }.get(path, {})
         if path.endswith("/articles") and m == "POST":
             body = {"article": {"name": "Artigo novo", "body": "<p>Texto</p>"}}

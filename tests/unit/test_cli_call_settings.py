@@ -44,3 +44,14 @@ def test_read_timeout_from_settings(make_sandbox, capsys, monkeypatch):
     out = capsys.readouterr()
     assert code == 3, out.err
     assert "time" in out.err.lower()
+
+
+def test_upload_reaches_the_sandbox_as_a_file(sandbox_url, capsys, tmp_path):
+    f = tmp_path / "notas.txt"
+    f.write_text("olá, mundo\n" * 50)
+    code = main(["call", "--sandbox-url", sandbox_url, "noosfero", "POST", "/profiles/{id}/uploaded_files",
+                 "id=1", f"file={f}"])
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    created = json.loads(out.out)
+    assert created["title"] == "notas.txt"

@@ -406,3 +406,34 @@ def test_gocache_action_list_permissions_are_fields_of_their_own():
     pairs = parse_qsl(req.body.decode())
     assert ("account.plan", "read") in pairs and ("smartrules.*", "read|update") in pairs
     assert not any(k.startswith("permissions") for k, _ in pairs)
+
+
+def test_noosfero_upload_is_a_multipart_body_with_the_file(tmp_path):
+    from tui.core.packs import builtin_provider
+    from tui.core.request import build_request
+
+    n = builtin_provider("noosfero")
+    ep = n.endpoint("POST", "/profiles/{id}/uploaded_files")
+    f = tmp_path / "relatório.pdf"
+    f.write_bytes(b"%PDF-1.4 \x00\xff binary")
+    req = build_request(n, ep, {"id": 5, "file": str(f)}, base_url="http://127.0.0.1:1/noosfero/api/v1",
+                        credentials={"token": "t"})
+    assert req.content_type.startswith("multipart/form-data; boundary=")
+    boundary = req.content_type.split("boundary=")[1].encode()
+    assert req.body.startswith(b"--" + boundary) and req.body.endswith(b"--" + boundary + b"--\r\n")
+    assert 'name="file"; filename="relatório.pdf"'.encode() in req.body
+    assert b"Content-Type: application/pdf" in req.body and b"%PDF-1.4 \x00\xff binary" in req.body
+
+
+def test_upload_of_a_missing_file_names_the_field(tmp_path):
+    import pytest
+
+    from tui.core.model import ValidationError
+    from tui.core.packs import builtin_provider
+    from tui.core.request import build_request
+
+    n = builtin_provider("noosfero")
+    ep = n.endpoint("POST", "/profiles/{id}/uploaded_files")
+    with pytest.raises(ValidationError) as info:
+        build_request(n, ep, {"id": 5, "file": str(tmp_path / "nope.txt")}, base_url="http://127.0.0.1:1/x")
+    assert info.value.errors[0].field == "file" and "cannot read the file" in info.value.errors[0].message
