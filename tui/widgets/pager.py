@@ -40,7 +40,10 @@ class Pager(Horizontal):
         self.set_class(paged, "-paged")
 
     def show_position(self, text: str, can_prev: bool, can_next: bool) -> None:
-        self.query_one("#pager-position", Static).update(Content.styled(text, "bold"))
+        position = self.query_one("#pager-position", Static)
+        if getattr(position, "_shown_text", None) != text:  # the same text: no update, no layout pass
+            position._shown_text = text
+            position.update(Content.styled(text, "bold"))
         self.query_one("#pager-first", Button).disabled = not can_prev
         self.query_one("#pager-prev", Button).disabled = not can_prev
         self.query_one("#pager-next", Button).disabled = not can_next

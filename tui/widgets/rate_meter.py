@@ -109,7 +109,7 @@ class RateMeter(Horizontal):
         if snapshot is None and self.source is not None:
             snapshot = self.source()
         self.snapshot = snapshot
-        self.query_one("#meter-text", Static).update(describe(snapshot))
+        self.query_one("#meter-text", Static).update(describe(snapshot), layout=False)  # one fixed line
         if snapshot is not None:
             data = list(snapshot.recent) or [0]
             self.query_one("#meter-spark", Sparkline).data = data

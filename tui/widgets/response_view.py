@@ -100,7 +100,13 @@ class ResponseView(Vertical):
     # ---- filling ---------------------------------------------------------------------------
 
     def set_status(self, content: Content | str) -> None:
-        self.query_one("#status-line", Static).update(content if isinstance(content, Content) else Content(content))
+        # one fixed line: no layout pass (a screen reflow per request is most of a small request's cost)
+        self.query_one("#status-line", Static).update(content if isinstance(content, Content) else Content(content),
+                                                      layout=False)
+
+    def _shown(self, tab_id: str) -> bool:
+        """True when a tab is the active one (a hidden tab's text is laid out when it is shown)."""
+        return self.query_one("#response-tabs", TabbedContent).active == tab_id
 
     @property
     def status_text(self) -> str:
@@ -110,7 +116,8 @@ class ResponseView(Vertical):
         self.set_status(status_line(exchange, note))
         self.query_one(TruncatedBar).show(exchange)
         hdrs = [Content.assemble((f"{k}: ", "bold $accent"), (v, "")) for k, v in exchange.headers]
-        self.query_one("#headers-view", Static).update(Content("\n").join(hdrs) if hdrs else Content("(no headers)"))
+        self.query_one("#headers-view", Static).update(Content("\n").join(hdrs) if hdrs else Content("(no headers)"),
+                                                       layout=self._shown("tab-headers"))
         self.show_explanation(explanation)
         tabs = self.query_one("#response-tabs", TabbedContent)
         if explanation is not None and tabs.active in ("tab-body", "tab-explain", ""):
@@ -121,7 +128,8 @@ class ResponseView(Vertical):
     def show_explanation(self, explanation) -> None:
         view = self.query_one("#explain-view", Static)
         if explanation is None:
-            view.update(Content.styled("Nothing to explain: the last answer was not an error.", "$text-muted"))
+            view.update(Content.styled("Nothing to explain: the last answer was not an error.", "$text-muted"),
+                        layout=self._shown("tab-explain"))
             return
         parts: list = [(explanation.title, "bold $error"), "\n\n"]
         if explanation.provider_message:
@@ -138,10 +146,10 @@ class ResponseView(Vertical):
             parts += [("\nRate limited: ", "bold $error"), f"wait {explanation.wait_s:g} s before the next request.\n"]
         if explanation.hint:
             parts += [("\nWhat to do: ", "bold $success"), explanation.hint]
-        view.update(Content.assemble(*parts))
+        view.update(Content.assemble(*parts), layout=self._shown("tab-explain"))
 
     def show_request(self, curl: str) -> None:
-        self.query_one("#request-view", Static).update(Content(curl))
+        self.query_one("#request-view", Static).update(Content(curl), layout=self._shown("tab-request"))
 
     def load_document(self, document, body: bytes = b"", content_type: str | None = None) -> None:
         """Show a prepared Document in the Body viewer; Tree and Raw are filled when first shown."""
