@@ -283,8 +283,11 @@ async def test_no_arguments_starts_an_embedded_sandbox_with_options():
     app = PlaygroundApp(sandbox_options={"trackingram_limit": 2})
     async with app.run_test(size=(160, 50)) as pilot:
         await ready(app, pilot)
-        assert app.sandbox_server is not None and app.sandbox_url.startswith("http://127.0.0.1:")
+        # the embedded sandbox starts after the first paint, off the critical path
+        await wait_for(pilot, lambda: app.sandbox_server is not None and bool(app.sandbox_url))
+        assert app.sandbox_url.startswith("http://127.0.0.1:")
         panel = await choose(app, pilot, "trackingram", "GET /trackerGps")
+        await wait_for(pilot, lambda: app.sandbox_url in str(panel.query_one("#target-text").render()))
         assert app.sandbox_url in str(panel.query_one("#target-text").render())
         for expected in ("200", "200", "400"):
             await send_and_wait(pilot, panel)
