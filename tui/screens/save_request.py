@@ -18,14 +18,13 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits
-from textual.command import Provider as CommandProvider
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from tui.core.saved import SavedError, SavedRequests, check_name
+from tui.widgets.palette import EntryCommands
 
 
 class SaveRequestScreen(ModalScreen[str | None]):
@@ -169,7 +168,7 @@ async def open_saved(app, request) -> None:
         form.set_raw(name, value_text(value))
 
 
-class SavedRequestCommands(CommandProvider):
+class SavedRequestCommands(EntryCommands):
     """Palette entries "Saved: <name>  (provider METHOD path)" that reopen a saved request.
 
     Add to the app: ``COMMANDS = App.COMMANDS | {EndpointCommands, SavedRequestCommands}``.
@@ -185,14 +184,3 @@ class SavedRequestCommands(CommandProvider):
                 continue
             help_text = f"{req.provider} {req.method} {req.path}" + (f" · {req.description}" if req.description else "")
             yield f"Saved: {req.name}", partial(open_saved, self.app, req), help_text
-
-    async def discover(self) -> Hits:
-        for text, callback, help_text in self._entries():
-            yield DiscoveryHit(text, callback, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for text, callback, help_text in self._entries():
-            score = matcher.match(f"{text} {help_text}")
-            if score > 0:
-                yield Hit(score, matcher.highlight(text), callback, help=help_text[:100])

@@ -7,7 +7,26 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 
-class EndpointCommands(Provider):
+class EntryCommands(Provider):
+    """A palette provider over `_entries()`: (text, callback, help) triples, all shown when the palette
+    opens and matched against the text and the help as the user types."""
+
+    def _entries(self):
+        return ()
+
+    async def discover(self) -> Hits:
+        for text, callback, help_text in self._entries():
+            yield DiscoveryHit(text, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for text, callback, help_text in self._entries():
+            score = matcher.match(f"{text} {help_text}")
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), callback, help=help_text[:100])
+
+
+class EndpointCommands(EntryCommands):
     """Every endpoint of every provider, as "Noosfero: GET /communities  List communities"."""
 
     def _entries(self):
@@ -19,20 +38,13 @@ class EndpointCommands(Provider):
                 text = f"{provider.name}: {ep.method} {ep.path}"
                 yield text, partial(app.jump_to, provider.id, ep.key), ep.summary or ep.description or ""
 
-    async def discover(self) -> Hits:
+    async def discover(self) -> Hits:  # the panels only: 125 endpoints are too many to list unasked
         for provider in getattr(self.app, "providers", []) or []:
             yield DiscoveryHit(f"Show {provider.name}", partial(self.app.show_provider, provider.id),
                                help=f"Switch to the {provider.name} panel")
 
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for text, callback, help_text in self._entries():
-            score = matcher.match(f"{text} {help_text}")
-            if score > 0:
-                yield Hit(score, matcher.highlight(text), callback, help=help_text[:100])
 
-
-class ResponseCommands(Provider):
+class ResponseCommands(EntryCommands):
     """The active panel's answer actions: copy as curl / HTTPie, copy or save the body, filter, load more."""
 
     _COMMANDS = (
@@ -53,14 +65,3 @@ class ResponseCommands(Provider):
         for text, action, help_text in self._COMMANDS:
             if panel.response_action_state(action):
                 yield text, partial(app.action_panel, action), help_text
-
-    async def discover(self) -> Hits:
-        for text, callback, help_text in self._entries():
-            yield DiscoveryHit(text, callback, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for text, callback, help_text in self._entries():
-            score = matcher.match(f"{text} {help_text}")
-            if score > 0:
-                yield Hit(score, matcher.highlight(text), callback, help=help_text)
