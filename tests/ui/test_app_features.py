@@ -70,9 +70,9 @@ async def test_palette_finds_any_endpoint_of_any_provider():
         assert any("Noosfero: GET /communities" in t for t in texts)
         best = max(hits, key=lambda h: h.score)
         await best.command()
-        panel = app.active_panel
-        await wait_for(pilot, lambda: panel.endpoint is not None)
-        assert panel.provider.id == "noosfero" and "communit" in panel.endpoint.path
+        await wait_for(pilot, lambda: app.active_panel is not None and app.active_panel.provider.id == "noosfero"
+                       and app.active_panel.endpoint is not None)
+        assert "communit" in app.active_panel.endpoint.path
 
 
 async def test_theme_from_the_command_line_and_switching():
@@ -136,8 +136,14 @@ async def test_save_a_request_and_reopen_it():
         assert saved.values == {"search": "software livre"} and saved.endpoint_key == "GET /communities"
         await choose(app, pilot, "gocache", "GET /domain")
         await open_saved(app, saved)
+
+        def reopened() -> bool:  # read the active panel each time: a late tab event may still be settling
+            p = app.active_panel
+            return p is not None and p.provider.id == "noosfero" and p.endpoint is not None \
+                and p.endpoint.key == "GET /communities"
+
+        await wait_for(pilot, reopened)
         panel = app.active_panel
-        await wait_for(pilot, lambda: panel.endpoint is not None and panel.endpoint.key == "GET /communities")
         assert panel.query_one(ParamForm).raw_values().get("search") == "software livre"
 
 
