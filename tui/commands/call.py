@@ -23,6 +23,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from tui.core.fmt import human_size
+
 EXIT_OK, EXIT_HTTP, EXIT_USAGE, EXIT_NETWORK = 0, 1, 2, 3
 
 
@@ -82,12 +84,6 @@ def _safe(text: str) -> str:
         else:
             out.append(ch)
     return "".join(out)
-
-
-def _size(n: int) -> str:
-    from tui.core.history import human_size  # one size formatter for the CLI and the screens
-
-    return human_size(n)
 
 
 def _resolve(args: argparse.Namespace):
@@ -195,7 +191,7 @@ def _print_body(result) -> None:
         text = ex.body.decode("utf-8")
     except UnicodeDecodeError:
         if sys.stdout.isatty():
-            _err(f"apiplay: the body is binary ({_size(len(ex.body))}); not shown on a terminal")
+            _err(f"apiplay: the body is binary ({human_size(len(ex.body))}); not shown on a terminal")
         else:
             sys.stdout.flush()
             sys.stdout.buffer.write(ex.body)
@@ -209,7 +205,7 @@ def _report(result, *, pages: int | None = None) -> None:
     """Status, time, size, page position, rate meter and explanation on stderr."""
     ex = result.exchange
     if ex.status is not None:
-        line = f"{ex.status} {ex.reason}".strip() + f" · {ex.elapsed_s * 1000:.0f} ms · {_size(ex.size)}"
+        line = f"{ex.status} {ex.reason}".strip() + f" · {ex.elapsed_s * 1000:.0f} ms · {human_size(ex.size)}"
         if ex.truncated:
             line += " (cut short)"
         _err(line)

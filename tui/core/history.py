@@ -32,6 +32,7 @@ from urllib.parse import parse_qsl, unquote_plus, urlsplit, urlunsplit
 
 from tui.core import paths
 from tui.core.export import MASK, SENSITIVE_HEADERS, SENSITIVE_QUERY, mask_secrets
+from tui.core.fmt import human_size
 from tui.core.model import Exchange
 
 DEFAULT_MAX_ENTRIES = 5000
@@ -141,12 +142,6 @@ class HistoryEntry:
         return data
 
 
-def human_size(n: int) -> str:
-    if n < 1024:
-        return f"{n} B"
-    if n < 1024 * 1024:
-        return f"{n / 1024:.1f} KB"
-    return f"{n / 1024 / 1024:.1f} MB"
 
 
 # --------------------------------------------------------------------------------------------------

@@ -320,7 +320,7 @@ class TruncatedBar(Horizontal):
         cut = bool(exchange is not None and exchange.truncated and exchange.status is not None
                    and not exchange.error)
         if cut:
-            from tui.widgets.response_view import human_size
+            from tui.core.fmt import human_size
 
             self.query_one("#truncated-text", Static).update(
                 Content(f"Only the first {human_size(len(exchange.body))} are shown."))
@@ -457,7 +457,7 @@ class ResponseActions:
         self.app.copy_to_clipboard(text)
         size = len(text.encode("utf-8"))
         if size > COPY_WARN_BYTES:
-            from tui.widgets.response_view import human_size
+            from tui.core.fmt import human_size
 
             self.app.notify(f"Copied the {what}: {size:,} bytes ({human_size(size)}). Many terminals refuse "
                             "clipboard text this large; save it to a file instead (f8).", title="Copy",
@@ -529,7 +529,7 @@ class ResponseActions:
             self.app.notify("A request is still running (esc cancels it).", title="Load more", severity="warning")
             return False
         from tui.core.export import mask_secrets
-        from tui.widgets.response_view import human_size
+        from tui.core.fmt import human_size
 
         result = self.result
         prepared = result.exchange.request
@@ -587,7 +587,7 @@ class ResponseActions:
 
     @work(group="download", description="save the whole body")
     async def _download_worker(self, prepared, path: str, overwrite: bool) -> None:
-        from tui.widgets.response_view import human_size
+        from tui.core.fmt import human_size
 
         client = self.client
         try:

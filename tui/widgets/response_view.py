@@ -7,6 +7,8 @@ the panel. The Tree tab is filled only when it is first shown for an answer.
 
 from __future__ import annotations
 
+from tui.core.fmt import human_size
+
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -22,12 +24,6 @@ from tui.core.jsonview import inert_text
 from tui.widgets.rate_meter import frozen
 
 
-def human_size(n: int) -> str:
-    if n < 1024:
-        return f"{n} B"
-    if n < 1024 * 1024:
-        return f"{n / 1024:.1f} KB"
-    return f"{n / 1024 / 1024:.1f} MB"
 
 
 def status_style(status: int | None) -> str:
