@@ -51,11 +51,13 @@ elif mode == "history":
 
 def _run_and_kill(mode: str, size: int, delay: float) -> int:
     """Start the writer, let it finish a couple of versions, SIGKILL it after `delay`; the last version it reported."""
+    # Unbuffered: a buffered readline() reads ahead, and the versions it swallowed would be lost to
+    # communicate(), which reads the pipe itself (the writer would look as if it wrote more than it said).
     proc = subprocess.Popen([sys.executable, "-c", CHILD, mode, str(size)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, env=os.environ.copy(), text=True)
+                            stderr=subprocess.PIPE, env=os.environ.copy(), bufsize=0)
     try:
-        first = proc.stdout.readline()  # one version is on disk before the kill
-        assert first.strip(), proc.stderr.read()
+        first = proc.stdout.readline().decode()  # one version is on disk before the kill
+        assert first.strip(), proc.stderr.read().decode()
         time.sleep(delay)
         proc.send_signal(signal.SIGKILL)
         out, _ = proc.communicate(timeout=30)
@@ -63,7 +65,7 @@ def _run_and_kill(mode: str, size: int, delay: float) -> int:
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == -signal.SIGKILL
-    done = [int(x) for x in (first + out).split()]
+    done = [int(x) for x in (first + out.decode()).split()]
     return done[-1]
 
 
