@@ -57,6 +57,12 @@ def auth_summary(provider, creds: dict, target: str) -> str:
     return ", ".join(bits) + demo
 
 
+#: A request still running after this long shows "⟳ sending … · esc cancels" and a Sending button.
+BUSY_DELAY_S = 0.1
+#: Bodies up to this size are prepared on the spot (well under a millisecond); larger ones in a thread.
+INLINE_BODY_BYTES = 16 * 1024
+
+
 class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy, save, load more
     DEFAULT_CSS = """
     ProviderPanel { height: 1fr; }
@@ -97,6 +103,8 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
         self._raw_cache: dict[str, dict[str, str]] = {}
         self._values: dict[str, Any] = {}
         self._form_errors: dict[str, str] = {}
+        self._busy_timer = None  # shows "sending…" for a request that takes a while (see send)
+        self._busy_shown = False
         self.live_url: str | None = None  # set from the credentials dialog
         #: extra request headers sent with every request of this panel (name, value)
         self.extra_headers: list[tuple[str, str]] = []
@@ -274,6 +282,8 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
     @on(ParamForm.Changed)
     def _form_changed(self, event: ParamForm.Changed) -> None:
         event.stop()
+        if event.values == self._values and event.errors == self._form_errors and self.endpoint is not None:
+            return  # ctrl+s re-reads the form: unchanged values need no new preview (a layout pass)
         self._values = dict(event.values)
         self._form_errors = dict(event.errors)
         self._update_preview()
@@ -363,12 +373,37 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
         self._token += 1
         self.in_flight = True
         self.prepared = prepared
-        self.query_one(ResponseView).set_status(Content.assemble(("⟳ sending ", "bold $accent"), (prepared.method + " " + mask(prepared.url, prepared.secrets), ""),
-                                                                 ("  · esc cancels", "$text-muted")))
-        self.query_one("#send-button", Button).label = "Sending… (esc)"
-        self.app.refresh_bindings()
+        # "sending…" shows only for a request still running after BUSY_DELAY_S: a fast answer is
+        # then painted in one frame, with no flash of a status it replaces at once
+        self._stop_busy_timer()
+        self._busy_timer = self.set_timer(BUSY_DELAY_S, lambda token=self._token: self._show_busy(token),
+                                          name="busy")
         self._send_worker(self.endpoint, values, force, self._token)
         return True
+
+    def _show_busy(self, token: int) -> None:
+        self._busy_timer = None
+        if token != self._token or not self.in_flight or self.prepared is None:
+            return
+        prepared = self.prepared
+        self._busy_shown = True
+        self.query_one(ResponseView).set_status(Content.assemble(
+            ("⟳ sending ", "bold $accent"), (prepared.method + " " + mask(prepared.url, prepared.secrets), ""),
+            ("  · esc cancels", "$text-muted")))
+        self.query_one("#send-button", Button).label = "Sending… (esc)"
+        self.app.refresh_bindings()
+
+    def _stop_busy_timer(self) -> None:
+        if self._busy_timer is not None:
+            self._busy_timer.stop()
+            self._busy_timer = None
+
+    def _end_busy(self) -> None:
+        """The request ended (answer, error or cancel): undo what _show_busy showed, if it did."""
+        self._stop_busy_timer()
+        if self._busy_shown:
+            self._busy_shown = False
+            self.query_one("#send-button", Button).label = "Send ctrl+s"
 
     @work(exclusive=True, group="request")
     async def _send_worker(self, endpoint, values: dict, force: bool, token: int) -> None:
@@ -380,12 +415,6 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
             login = self.provider.auth.login
             had_token = bool(login and client.credentials.get(login.stores))
             result = await client.send(endpoint, values, headers=self.extra_headers, force=force)  # logs in if needed
-            history = getattr(self.app, "history", None)
-            if history is not None:
-                try:
-                    await asyncio.to_thread(history.add, result.exchange, provider_id=pid, target=client.target)
-                except Exception:  # history is a convenience; the answer still shows
-                    pass
             if login and not had_token and client.credentials.get(login.stores):
                 self.post_message(M.LoginFinished(pid, token=client.credentials[login.stores]))
         except asyncio.CancelledError:
@@ -399,7 +428,15 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
                 message = f"Held: {message} Press f5 to send anyway."
             self.post_message(M.RequestFinished(pid, token, error=message, held=held))
             return
-        self.post_message(M.RequestFinished(pid, token, result=result))
+        self.post_message(M.RequestFinished(pid, token, result=result))  # the answer first, then history
+        history = getattr(self.app, "history", None)
+        if history is not None:
+            try:
+                await asyncio.to_thread(history.add, result.exchange, provider_id=pid, target=client.target)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # history is a convenience; the answer is shown already
+                pass
 
     def on_login_finished(self, message: M.LoginFinished) -> None:
         message.stop()
@@ -417,8 +454,8 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
             return
         self.in_flight = False
         self.held = message.held
-        self.query_one("#send-button", Button).label = "Send ctrl+s"
-        self.app.refresh_bindings()
+        self._end_busy()
+        self.app.refresh_bindings()  # redraws the footer only if what it shows changed
         if message.error:
             self.refuse(message.error, title="Held" if message.held else "Failed")
             self.query_one(RateMeter).refresh_meter()
@@ -431,12 +468,18 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
         view.show_exchange(result.exchange, result.explanation, note)
         self.prepared = result.exchange.request
         self._show_request()
-        self.query_one(RateMeter).refresh_meter(result.meter if result.meter is not None else None)
+        self.query_one(RateMeter).refresh_meter(result.meter, after_frame=True)
         page = result.page
         if page is not None:
             self.query_one(Pager).show_position(page.position, page.has_prev, page.has_next)
-        self._prepare_body(result.exchange.body, result.exchange.header("content-type"), self._token,
-                           result.exchange.truncated)
+        body, content_type = result.exchange.body, result.exchange.header("content-type")
+        if len(body) <= INLINE_BODY_BYTES:  # a small body is prepared at once: one frame shows the whole answer
+            from tui.core.jsonview import prepare
+
+            view.load_document(prepare(body, content_type=content_type, truncated=result.exchange.truncated),
+                               body, content_type)
+        else:
+            self._prepare_body(body, content_type, self._token, result.exchange.truncated)
         if result.explanation is not None and result.exchange.status is not None:
             self.app.notify(result.explanation.title, title=f"{self.provider.name} answered an error",
                             severity="warning", timeout=4)
@@ -474,6 +517,7 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
         self._token += 1
         was_fetching = self.fetching
         self.in_flight = self.fetching = False
+        self._end_busy()
         self.query_one("#send-button", Button).label = "Send ctrl+s"
         self.query_one(ResponseView).set_status(Content.styled("Cancelled: nothing more will be shown for that request.", "bold $warning"))
         if was_fetching:

@@ -104,21 +104,37 @@ class RateMeter(Horizontal):
     def blocked_for(self) -> float:
         return self.snapshot.blocked_for if self.snapshot else 0.0
 
-    def refresh_meter(self, snapshot: Any = None) -> None:
-        """Show `snapshot` (or ask the source); start/stop the 1 s timer as needed."""
+    def refresh_meter(self, snapshot: Any = None, *, after_frame: bool = False) -> None:
+        """Show `snapshot` (or ask the source); start/stop the 1 s timer as needed.
+
+        `after_frame`: the state changes now, the meter is drawn in the frame after the next. An
+        answer's frame then redraws only the response area: Textual repaints the rectangle around
+        everything changed, and the meter (top of the panel) and the body (bottom right) together
+        span the whole panel.
+        """
         if snapshot is None and self.source is not None:
             snapshot = self.source()
         self.snapshot = snapshot
-        self.query_one("#meter-text", Static).update(describe(snapshot), layout=False)  # one fixed line
-        if snapshot is not None:
-            data = list(snapshot.recent) or [0]
-            self.query_one("#meter-spark", Sparkline).data = data
+        if after_frame:
+            self._paint_token = token = object()
+            self.call_after_refresh(lambda: self._paint_token is token and self._paint(snapshot))
+        else:
+            self._paint_token = None
+            self._paint(snapshot)
         self.set_class(bool(snapshot and snapshot.blocked_for > 0), "-blocked")
         if self.counting and self._timer is None:
             self._timer = self.set_interval(1.0, self._tick)
         elif not self.counting and self._timer is not None:
             self._timer.stop()
             self._timer = None
+
+    _paint_token: object | None = None
+
+    def _paint(self, snapshot: Any) -> None:
+        self.query_one("#meter-text", Static).update(describe(snapshot), layout=False)  # one fixed line
+        if snapshot is not None:
+            data = list(snapshot.recent) or [0]
+            self.query_one("#meter-spark", Sparkline).data = data
 
     def _tick(self) -> None:
         was_blocked = self.blocked_for > 0

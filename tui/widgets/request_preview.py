@@ -25,16 +25,25 @@ class RequestPreview(Static):
     RequestPreview { height: auto; max-height: 4; width: 1fr; padding: 0 1; background: $boost; }
     """
 
+    _shown: tuple | None = None  # what is on screen: (method, url, body line, problem)
+
     def show_prepared(self, prepared, problem: str | None = None) -> None:
         """Show a PreparedRequest (secrets masked), and a problem line when it may not be sent."""
         url = mask(prepared.url, prepared.secrets)
-        parts: list = [method_badge(prepared.method), (url, "bold")]
-        if prepared.body:
-            size = len(prepared.body)
-            parts.append((f"\n       body: {prepared.content_type or ''} {size} bytes", "$text-muted"))
-        if problem:
-            parts.append(("\n✗ " + problem, "bold $error"))
-        self.update(Content.assemble(*parts))
+        body = f"body: {prepared.content_type or ''} {len(prepared.body)} bytes" if prepared.body else ""
+        self._show(prepared.method, url, body, problem or "")
 
     def show_problem(self, method: str, url: str, problem: str) -> None:
-        self.update(Content.assemble(method_badge(method), (url, "bold"), ("\n✗ " + problem, "bold $error")))
+        self._show(method, url, "", problem)
+
+    def _show(self, method: str, url: str, body: str, problem: str) -> None:
+        shown = (method, url, body, problem)
+        if shown == self._shown:  # unchanged (e.g. sending again): no repaint, no layout pass
+            return
+        self._shown = shown
+        parts: list = [method_badge(method), (url, "bold")]
+        if body:
+            parts.append((f"\n       {body}", "$text-muted"))
+        if problem:
+            parts.append(("\n✗ " + problem, "bold $error"))
+        self.update(Content.assemble(*parts))  # height: auto, so a new text is laid out

@@ -53,6 +53,41 @@ def status_line(exchange, note: str = "") -> Content:
     return Content.assemble(*parts)
 
 
+class TabText(Static):
+    """The text of a tab that is often hidden (Headers, Request, Explain).
+
+    While its tab is hidden, new text is only kept (render() returns it) and drawn when the tab is
+    shown: refreshing a widget that is not on screen makes Textual re-arrange the whole screen,
+    which was a third of the frame of every answer.
+    """
+
+    _pending: Content | None = None
+
+    def set_text(self, content: Content) -> None:
+        if self.is_on_screen:
+            self._pending = None
+            self.update(content)
+        else:
+            self._pending = content
+
+    @property
+    def is_on_screen(self) -> bool:
+        try:
+            return self.screen.is_active and self in self.screen._compositor.visible_widgets
+        except Exception:  # not mounted yet / no screen
+            return False
+
+    def render(self):
+        if self._pending is not None:
+            return self._pending
+        return super().render()
+
+    def on_show(self) -> None:
+        if self._pending is not None:
+            content, self._pending = self._pending, None
+            self.update(content)
+
+
 class ResponseView(Vertical):
     DEFAULT_CSS = """
     ResponseView { height: 1fr; }
@@ -81,17 +116,17 @@ class ResponseView(Vertical):
                 yield ResponseBody(id="body-viewer")
             with TabPane("Headers", id="tab-headers"):
                 with VerticalScroll():
-                    yield Static("", id="headers-view")
+                    yield TabText("", id="headers-view")
             with TabPane("Tree", id="tab-tree"):
                 yield JsonTree(id="body-tree")
             with TabPane("Raw", id="tab-raw"):
                 yield JsonViewer(highlight=False, id="raw-viewer")
             with TabPane("Request", id="tab-request"):
                 with VerticalScroll():
-                    yield Static("", id="request-view")
+                    yield TabText("", id="request-view")
             with TabPane("Explain", id="tab-explain"):
                 with VerticalScroll():
-                    yield Static("", id="explain-view")
+                    yield TabText("", id="explain-view")
 
     # ---- filling ---------------------------------------------------------------------------
 
@@ -112,8 +147,7 @@ class ResponseView(Vertical):
         self.set_status(status_line(exchange, note))
         self.query_one(TruncatedBar).show(exchange)
         hdrs = [Content.assemble((f"{k}: ", "bold $accent"), (v, "")) for k, v in exchange.headers]
-        self.query_one("#headers-view", Static).update(Content("\n").join(hdrs) if hdrs else Content("(no headers)"),
-                                                       layout=self._shown("tab-headers"))
+        self.query_one("#headers-view", TabText).set_text(Content("\n").join(hdrs) if hdrs else Content("(no headers)"))
         self.show_explanation(explanation)
         tabs = self.query_one("#response-tabs", TabbedContent)
         if explanation is not None and tabs.active in ("tab-body", "tab-explain", ""):
@@ -122,10 +156,9 @@ class ResponseView(Vertical):
             tabs.active = "tab-body"
 
     def show_explanation(self, explanation) -> None:
-        view = self.query_one("#explain-view", Static)
+        view = self.query_one("#explain-view", TabText)
         if explanation is None:
-            view.update(Content.styled("Nothing to explain: the last answer was not an error.", "$text-muted"),
-                        layout=self._shown("tab-explain"))
+            view.set_text(Content.styled("Nothing to explain: the last answer was not an error.", "$text-muted"))
             return
         parts: list = [(explanation.title, "bold $error"), "\n\n"]
         if explanation.provider_message:
@@ -142,10 +175,10 @@ class ResponseView(Vertical):
             parts += [("\nRate limited: ", "bold $error"), f"wait {explanation.wait_s:g} s before the next request.\n"]
         if explanation.hint:
             parts += [("\nWhat to do: ", "bold $success"), explanation.hint]
-        view.update(Content.assemble(*parts), layout=self._shown("tab-explain"))
+        view.set_text(Content.assemble(*parts))
 
     def show_request(self, curl: str) -> None:
-        self.query_one("#request-view", Static).update(Content(curl), layout=self._shown("tab-request"))
+        self.query_one("#request-view", TabText).set_text(Content(curl))
 
     def load_document(self, document, body: bytes = b"", content_type: str | None = None) -> None:
         """Show a prepared Document in the Body viewer; Tree and Raw are filled when first shown."""

@@ -1,0 +1,119 @@
+"""What one request costs the screen (issue 5, request overhead).
+
+A fast answer is painted in one frame with no layout pass: no "sending…" flash, no re-layout for
+a form that did not change, hidden tabs (Headers, Request, Explain) are not redrawn until shown,
+and the meter is redrawn in the frame after the body. A slow request still shows "sending…" and
+the Sending button.
+"""
+
+from __future__ import annotations
+
+from textual.screen import Screen
+
+from test_journeys import choose, ready, send_and_wait, status, wait_for
+from tui.app import PlaygroundApp
+from tui.widgets.provider_panel import BUSY_DELAY_S
+from tui.widgets.rate_meter import RateMeter
+
+
+class LayoutCounter:
+    """Counts the screen's layout passes and the frames, and what each frame redrew."""
+
+    def __init__(self, monkeypatch) -> None:  # before the app starts: its frame timer binds the method
+        self.on = False
+        self.layouts = 0
+        self.frames: list[set[str]] = []
+        counter = self
+        original_layout = Screen._refresh_layout
+        original_update = Screen._on_timer_update
+
+        def refresh_layout(screen, *args, **kwargs):
+            counter.layouts += counter.on
+            return original_layout(screen, *args, **kwargs)
+
+        def on_timer_update(screen):
+            dirty = {w.id or type(w).__name__ for w in screen._dirty_widgets}
+            if counter.on and (dirty or screen._layout_required):
+                counter.frames.append(dirty)
+            return original_update(screen)
+
+        monkeypatch.setattr(Screen, "_refresh_layout", refresh_layout)
+        monkeypatch.setattr(Screen, "_on_timer_update", on_timer_update)
+
+
+
+async def test_a_fast_repeated_request_is_painted_without_a_layout_pass(sandbox_url, monkeypatch):
+    counter = LayoutCounter(monkeypatch)
+    app = PlaygroundApp(sandbox_url=sandbox_url)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(app, pilot)
+        panel = await choose(app, pilot, "trackingram", "GET /trackerGps")
+        await send_and_wait(pilot, panel)  # the first answer may lay out (new tabs, pager, footer keys)
+        await send_and_wait(pilot, panel)
+        await pilot.pause(0.1)
+        counter.on = True
+        for _ in range(3):
+            await send_and_wait(pilot, panel)
+            await pilot.pause(0.05)
+        assert "200" in status(panel)
+        assert counter.layouts == 0, counter.frames
+        drawn = set().union(*counter.frames)
+        assert "json-viewer" in drawn and "status-line" in drawn
+        # hidden tabs are not redrawn, and nothing says "sending" for an answer this fast
+        assert not drawn & {"headers-view", "request-view", "explain-view"}, drawn
+        assert "Sending" not in str(panel.query_one("#send-button").label)
+
+
+async def test_a_slow_request_shows_sending_and_the_button_says_so(sandbox_url):
+    app = PlaygroundApp(sandbox_url=sandbox_url)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(app, pilot)
+        panel = await choose(app, pilot, "gocache", "GET /domain")
+        panel.extra_headers = [("X-Apiplay-Fault", "slow"), ("X-Apiplay-Delay", "1")]
+        await pilot.press("ctrl+s")
+        assert panel.in_flight
+        assert "sending" not in status(panel)  # not at once: a fast answer would flash it
+        await wait_for(pilot, lambda: "sending" in status(panel), timeout=BUSY_DELAY_S + 2)
+        assert "Sending" in str(panel.query_one("#send-button").label)
+        assert app.check_action("panel", ("cancel",))
+        await wait_for(pilot, lambda: not panel.in_flight, timeout=10)
+        await wait_for(pilot, lambda: "200" in status(panel))
+        assert "Send ctrl+s" in str(panel.query_one("#send-button").label)
+
+
+async def test_hidden_tabs_show_the_latest_answer_when_opened(sandbox_url):
+    app = PlaygroundApp(sandbox_url=sandbox_url)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(app, pilot)
+        panel = await choose(app, pilot, "trackingram", "GET /trackerGps")
+        panel.query_one("#param-form").set_raw("limit", "3")
+        await send_and_wait(pilot, panel)
+        panel.query_one("#param-form").set_raw("limit", "4")
+        await send_and_wait(pilot, panel)
+        # the tab was hidden for both answers: its text is the second request's
+        assert "limit=4" in str(panel.query_one("#request-view").render())
+        tabs = panel.query_one("#response-tabs")
+        tabs.active = "tab-request"
+        await pilot.pause(0.1)
+        shown = "\n".join(strip.text for strip in panel.query_one("#request-view").render_lines(
+            panel.query_one("#request-view").region.reset_offset))
+        assert "limit=4" in shown and "limit=3" not in shown
+        tabs.active = "tab-headers"
+        await pilot.pause(0.1)
+        headers = panel.query_one("#headers-view")
+        shown = "\n".join(strip.text for strip in headers.render_lines(headers.region.reset_offset))
+        assert "content-type" in shown.lower()
+
+
+async def test_the_meter_counts_the_answer_at_once_and_draws_it_a_frame_later(sandbox_url):
+    app = PlaygroundApp(sandbox_url=sandbox_url)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(app, pilot)
+        panel = await choose(app, pilot, "trackingram", "GET /trackerGps")
+        meter = panel.query_one(RateMeter)
+        await send_and_wait(pilot, panel)
+        used = meter.snapshot.used
+        await send_and_wait(pilot, panel)
+        assert meter.snapshot.used == used + 1  # the state, at once
+        await pilot.pause(0.1)
+        assert f"{used + 1}/120" in str(panel.query_one("#meter-text").render())  # and on screen
