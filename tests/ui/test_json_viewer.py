@@ -209,3 +209,35 @@ async def test_notes_and_searches_with_markup_are_shown_literally():
         viewer.search("[/]")
         await pilot.pause()
         assert viewer.current_match == (1, 8)
+
+
+async def test_lines_shared_with_the_last_answer_are_not_tokenized_again(monkeypatch):
+    """Sending again or paging: most lines repeat ("  },", '"moving": true,'): their strips are reused."""
+    first = jsonview.prepare(orjson.dumps({"count_api": 1, "data": [{"id": 1, "moving": True}]}))
+    second = jsonview.prepare(orjson.dumps({"count_api": 2, "data": [{"id": 1, "moving": True}]}))
+    tokenized: list[str] = []
+    real = jsonview.tokenize_line
+
+    def counting(line):
+        tokenized.append(line)
+        return real(line)
+
+    monkeypatch.setattr(jsonview, "tokenize_line", counting)
+    app = ViewerApp()
+    async with app.run_test(size=(80, 20)) as pilot:
+        viewer = app.query_one(JsonViewer)
+        viewer.load(first)
+        await pilot.pause()
+        shown_first = rows(viewer, first.line_count)
+        tokenized.clear()
+        viewer.load(second)
+        await pilot.pause()
+        assert rows(viewer, second.line_count) == [second.line(i) for i in range(second.line_count)]
+        assert shown_first != rows(viewer, second.line_count)
+        assert tokenized == ['  "count_api": 2,']  # only the line that changed
+        # a search match is never served from the shared strips
+        viewer.search("moving")
+        await pilot.pause()
+        index = next(i for i in range(second.line_count) if "moving" in second.line(i))
+        match_style = viewer._resolve_styles()["current-match"]
+        assert any(seg.style == match_style for seg in viewer.render_line(index - int(viewer.scroll_offset.y)))

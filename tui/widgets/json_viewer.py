@@ -38,6 +38,8 @@ __all__ = ["JsonViewer", "ResponseBody"]
 
 #: A line is rendered up to this many characters (the rest is summarised); the Raw tab wraps instead.
 MAX_LINE_CHARS = 10_000
+#: Lines up to this long are also kept by their text (see JsonViewer._text_cache).
+TEXT_CACHE_MAX_CHARS = 240
 #: Search as you type only in documents up to this many bytes (larger ones search on enter).
 LIVE_SEARCH_LIMIT = 2_000_000
 #: How often a document still being prepared is checked for new lines (seconds).
@@ -125,6 +127,10 @@ class JsonViewer(ScrollView, can_focus=True):
         self.highlight = highlight
         self.document: Document | None = None
         self._cache: LRUCache[int, Strip] = LRUCache(1024)
+        #: strips by line text, kept across documents: an answer sent again, the next page of a
+        #: list or a scroll back shares most of its lines ("  },", "\"moving\": true,") with what
+        #: was drawn before, and those are not tokenized again (cleared only when styles change)
+        self._text_cache: LRUCache[tuple[str, bool], Strip] = LRUCache(4096)
         self._prefetch_pending = False
         self._styles: dict[str, Style] | None = None  # base style + component style, per kind
         self._base_style: Style | None = None
@@ -385,6 +391,7 @@ class JsonViewer(ScrollView, can_focus=True):
         self._styles = None
         self._base_style = None
         self._cache.clear()
+        self._text_cache.clear()
 
     def on_mount(self) -> None:
         self.watch(self.app, "theme", self._theme_changed, init=False)
@@ -393,6 +400,7 @@ class JsonViewer(ScrollView, can_focus=True):
         self._styles = None
         self._base_style = None
         self._cache.clear()
+        self._text_cache.clear()
         self.refresh()
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
@@ -460,22 +468,14 @@ class JsonViewer(ScrollView, can_focus=True):
         styles = self._resolve_styles()
         highlight = self.highlight and self.document.is_json_line(index)
         matches = jsonview.find_in_line(line, self._query, self._case_sensitive) if self._query else []
-        if not matches:
-            if highlight:
-                # Whitespace takes the punctuation style (invisible either way), so ": " and
-                # "  ]," become one segment each: fewer segments, less work per painted line.
-                get = styles.get
-                segments = []
-                last_style = None
-                for kind, piece in jsonview.tokenize_line(line):
-                    style = get(kind, base)
-                    if style is last_style:
-                        segments[-1] = Segment(segments[-1].text + piece, style)
-                    else:
-                        segments.append(Segment(piece, style))
-                        last_style = style
-            else:
-                segments = [Segment(line, base)]
+        if not matches and len(line) <= TEXT_CACHE_MAX_CHARS:
+            key = (line, highlight)
+            strip = self._text_cache.get(key)
+            if strip is None:
+                strip = self._text_cache[key] = self._plain_strip(line, highlight, styles, base)
+            return strip
+        if not matches:  # a long line: kept by index only (the text cache holds short lines)
+            segments = list(self._plain_strip(line, highlight, styles, base))
         else:
             text = Text(no_wrap=True, end="")
             if highlight:
@@ -492,6 +492,25 @@ class JsonViewer(ScrollView, can_focus=True):
             segments = list(text.render(self.app.console))
         if more:
             segments.append(Segment(more, styles["more"]))
+        return Strip(segments)
+
+    @staticmethod
+    def _plain_strip(line: str, highlight: bool, styles: dict[str, Style], base: Style) -> Strip:
+        """A line with no search match: highlighted tokens, or one plain segment."""
+        if not highlight:
+            return Strip([Segment(line, base)])
+        # Whitespace takes the punctuation style (invisible either way), so ": " and "  ]," become
+        # one segment each: fewer segments, less work per painted line.
+        get = styles.get
+        segments: list[Segment] = []
+        last_style = None
+        for kind, piece in jsonview.tokenize_line(line):
+            style = get(kind, base)
+            if style is last_style:
+                segments[-1] = Segment(segments[-1].text + piece, style)
+            else:
+                segments.append(Segment(piece, style))
+                last_style = style
         return Strip(segments)
 
     def on_worker_state_changed(self, event) -> None:
