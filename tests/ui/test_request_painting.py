@@ -117,3 +117,27 @@ async def test_the_meter_counts_the_answer_at_once_and_draws_it_a_frame_later(sa
         assert meter.snapshot.used == used + 1  # the state, at once
         await pilot.pause(0.1)
         assert f"{used + 1}/120" in str(panel.query_one("#meter-text").render())  # and on screen
+
+
+async def test_a_shown_tab_gets_an_answer_that_came_while_a_dialog_was_open(sandbox_url):
+    from tui.screens.help import HelpScreen
+
+    app = PlaygroundApp(sandbox_url=sandbox_url)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(app, pilot)
+        panel = await choose(app, pilot, "trackingram", "GET /trackerGps")
+        panel.query_one("#response-tabs").active = "tab-request"
+        panel.query_one("#param-form").set_raw("limit", "3")
+        await send_and_wait(pilot, panel)
+        await app.push_screen(HelpScreen())
+        await pilot.pause()
+        panel.query_one("#param-form").set_raw("limit", "4")
+        await pilot.pause()
+        before = panel.result
+        assert panel.send()
+        await wait_for(pilot, lambda: panel.result is not before and not panel.in_flight)
+        app.pop_screen()
+        await pilot.pause(0.1)
+        view = panel.query_one("#request-view")
+        shown = "\n".join(strip.text for strip in view.render_lines(view.region.reset_offset))
+        assert "limit=4" in shown and "limit=3" not in shown

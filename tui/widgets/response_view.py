@@ -73,7 +73,8 @@ class TabText(Static):
     @property
     def is_on_screen(self) -> bool:
         try:
-            return self.screen.is_active and self in self.screen._compositor.visible_widgets
+            # its screen's map, even under a dialog: the screen repaints what changed when it is back
+            return self in self.screen._compositor.visible_widgets
         except Exception:  # not mounted yet / no screen
             return False
 
