@@ -141,3 +141,40 @@ async def test_a_shown_tab_gets_an_answer_that_came_while_a_dialog_was_open(sand
         view = panel.query_one("#request-view")
         shown = "\n".join(strip.text for strip in view.render_lines(view.region.reset_offset))
         assert "limit=4" in shown and "limit=3" not in shown
+
+
+async def test_typing_in_a_field_does_not_lay_the_screen_out_while_the_preview_keeps_its_height(
+        sandbox_url, monkeypatch):
+    counter = LayoutCounter(monkeypatch)
+    app = PlaygroundApp(sandbox_url=sandbox_url)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(app, pilot)
+        panel = await choose(app, pilot, "trackingram", "GET /trackerGps")
+        field = next(i for i in panel.query("#param-form Input") if (i.id or "").endswith("limit"))
+        field.focus()
+        await pilot.pause(0.1)
+        counter.on = True
+        for digit in "123":
+            await pilot.press(digit)
+            await pilot.pause(0.05)
+        preview = str(panel.query_one("#request-preview").render())
+        assert "limit=10123" in preview or "limit=123" in preview, preview
+        assert counter.layouts == 0, counter.frames
+
+
+async def test_a_long_value_still_scrolls_inside_its_field(sandbox_url):
+    """LineInput sets the field's scrollable width itself: the cursor stays in view past the edge."""
+    app = PlaygroundApp(sandbox_url=sandbox_url)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(app, pilot)
+        panel = await choose(app, pilot, "trackingram", "GET /trackerGps")
+        field = next(i for i in panel.query("#param-form Input") if (i.id or "").endswith("limit"))
+        field.focus()
+        field.value = ""
+        await pilot.pause()
+        width = field.content_region.width
+        await pilot.press(*("9" * (width + 20)))
+        await pilot.pause()
+        assert field.virtual_size.width >= width + 20
+        assert field.scroll_offset.x > 0  # scrolled to keep the cursor in view
+        assert field.value == "9" * (width + 20)

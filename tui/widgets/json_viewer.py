@@ -33,6 +33,7 @@ from textual.widgets import Input
 
 from tui.core import jsonview
 from tui.core.jsonview import Document
+from tui.widgets.line_input import LineInput
 
 __all__ = ["JsonViewer", "ResponseBody"]
 
@@ -557,7 +558,7 @@ class ResponseBody(Vertical):
         self._highlight = highlight
 
     def compose(self):
-        yield Input(placeholder="Search (enter: find · n/N: next/previous · esc: close)", id="json-search")
+        yield LineInput(placeholder="Search (enter: find · n/N: next/previous · esc: close)", id="json-search")
         yield JsonViewer(highlight=self._highlight, id="json-viewer")
 
     @property

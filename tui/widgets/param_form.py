@@ -21,6 +21,8 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, Switch, TextArea
 
+from tui.widgets.line_input import LineInput
+
 #: where a parameter goes -> a short word for the label
 LOCATION_WORD = {"path": "path", "query": "query", "header": "header", "body": "body"}
 
@@ -133,7 +135,7 @@ class ParamRow(Widget):
                 placeholder = p.format
         else:
             placeholder = f"default {placeholder}"
-        return Input(init or "", placeholder=placeholder, id=self.fid, compact=True)
+        return LineInput(init or "", placeholder=placeholder, id=self.fid, compact=True)
 
     # ---- values ---------------------------------------------------------------------------
 

@@ -46,4 +46,21 @@ class RequestPreview(Static):
             parts.append((f"\n       {body}", "$text-muted"))
         if problem:
             parts.append(("\n✗ " + problem, "bold $error"))
-        self.update(Content.assemble(*parts))  # height: auto, so a new text is laid out
+        content = Content.assemble(*parts)
+        # height: auto: lay the screen out again only when the text takes another number of lines
+        # (typing in a field changes the URL on every key; a layout pass costs a frame)
+        measure = self._measure(content)
+        layout = measure is None or measure != self._measured
+        self._measured = measure
+        self.update(content, layout=layout)
+
+    _measured: tuple[int, int] | None = None  # (width, lines) of what is shown
+
+    def _measure(self, content: Content) -> tuple[int, int] | None:
+        width = self.scrollable_content_region.width
+        if not self.is_mounted or width <= 0:
+            return None
+        try:
+            return width, min(content.get_height(self.styles, width), 4)  # max-height: 4
+        except Exception:  # measuring is an optimisation: on any doubt, lay out
+            return None

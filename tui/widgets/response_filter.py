@@ -31,6 +31,8 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Input, Static
 
+from tui.widgets.line_input import LineInput
+
 __all__ = ["ResponseFilter", "TruncatedBar", "ResponseActions", "describe_jmespath_error", "default_body_path",
            "RESPONSE_ACTIONS", "COPY_WARN_BYTES"]
 
@@ -138,7 +140,7 @@ class ResponseFilter(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Static("JMESPath", id="filter-label")
-        yield Input(placeholder="e.g. [].name  ·  [?id > `3`]  (enter: to the result · esc: whole body)",
+        yield LineInput(placeholder="e.g. [].name  ·  [?id > `3`]  (enter: to the result · esc: whole body)",
                     id="filter-input", compact=True)
         yield Static("", id="filter-message")
 
