@@ -24,6 +24,8 @@ import time
 from array import array
 from typing import Any, Iterator
 
+from tui.core.gcpause import paused as _gc_paused
+
 try:  # orjson is a declared dependency; the stdlib is the fallback (and handles deep nesting).
     import orjson
 except ImportError:  # pragma: no cover - only without the dependency
@@ -465,7 +467,15 @@ class _Chunker:
 
     def next_piece(self) -> bytes | None:
         """The next piece of pretty text (lines without a trailing newline), or None when the
-        rest is not a valid continuation (then `failure` says why)."""
+        rest is not a valid continuation (then `failure` says why).
+
+        The collector is paused meanwhile: the piece's parsed value (thousands of dicts) dies by
+        reference counting before this returns, so a collection triggered by its allocation would
+        only walk everything else that is young, holding the GIL (see :mod:`tui.core.gcpause`)."""
+        with _gc_paused():
+            return self._next_piece()
+
+    def _next_piece(self) -> bytes | None:
         body, pos, end = self.body, self.pos, self.end
         m = _SPLIT_OBJECTS.search(body, pos + CHUNK_BYTES, end) if end - pos > CHUNK_BYTES * 1.5 else None
         tries = 0
@@ -754,10 +764,17 @@ def _prepare(body, *, content_type, truncated, keep_data, progressive=True, data
 
     if data is not _MISSING and data is not None and keep_data and not truncated:
         ok, value, parser = True, data, "orjson"
-    else:
+        pretty = _dumps(value)
+    elif keep_data:
         ok, value, parser = _parse_with(body)
+        pretty = _dumps(value, stdlib=parser == "json") if ok else None
+    else:  # a large body whose value is dropped at once: parse and format with the collector paused
+        with _gc_paused():
+            ok, value, parser = _parse_with(body)
+            pretty = _dumps(value, stdlib=parser == "json") if ok else None
+            if ok:
+                value = _MISSING
     if ok:
-        pretty = _dumps(value, stdlib=parser == "json")
         if pretty is not None:
             pretty = _escape_unsafe_json(pretty)
             return _from_text(pretty, kind="json", is_json=True, problem=cut_note.strip() or None,
