@@ -372,3 +372,43 @@ def test_formatting_a_large_object_triggers_no_garbage_collection(monkeypatch):
     assert not doc.has_data
     assert doc.text() == orjson.dumps(value, option=orjson.OPT_INDENT_2).decode()
     assert len(collections) < 5, collections
+
+
+def test_background_formatting_waits_for_a_gap_in_the_ui_threads_work(monkeypatch):
+    """A wake-up later than BUSY_LATE_S means another thread held the GIL: sleep again (bounded)."""
+    import types
+
+    clock = [0.0]
+    late = [0.003, 0.002, 0.0001]  # busy, busy, then free
+    sleeps = []
+
+    def sleep(seconds):
+        sleeps.append(seconds)
+        clock[0] += seconds + (late.pop(0) if late else 0.0)
+
+    monkeypatch.setattr(jsonview, "time", types.SimpleNamespace(sleep=sleep, perf_counter=lambda: clock[0]))
+    jsonview._yield_to_ui(0.002)
+    assert sleeps == [0.002, jsonview.BUSY_PAUSE_S, jsonview.BUSY_PAUSE_S]
+
+    sleeps.clear()
+    late[:] = [0.01] * 100  # always busy: still goes on after MAX_BUSY_PAUSES
+    jsonview._yield_to_ui(0.002)
+    assert len(sleeps) == jsonview.MAX_BUSY_PAUSES + 1
+
+
+def test_the_switch_interval_is_lowered_while_formatting_and_restored(small_chunks):
+    import sys
+
+    before = sys.getswitchinterval()
+    body = orjson.dumps([{"id": i, "name": f"item {i}"} for i in range(20000)])
+    docs = [prepare(body), prepare(body)]  # two at once: restored when the last one ends
+    assert not docs[0].complete
+    assert sys.getswitchinterval() == min(before, jsonview.SWITCH_INTERVAL_S)
+    for doc in docs:
+        assert doc.wait(30)
+    for _ in range(100):  # the thread restores it just after finishing the document
+        if sys.getswitchinterval() == before:
+            break
+        __import__("time").sleep(0.01)
+    assert sys.getswitchinterval() == before
+    assert docs[0].text() == docs[1].text() == orjson.dumps(orjson.loads(body), option=orjson.OPT_INDENT_2).decode()

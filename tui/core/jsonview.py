@@ -516,15 +516,72 @@ class _Chunker:
 #: Pause between pieces formatted in the background, so the UI thread gets the GIL promptly: at
 #: least YIELD_S, and as long as the last piece took (the formatter runs at most half the time).
 YIELD_S = 0.002
+#: While a body is formatted in the background the interpreter offers the GIL to a waiting thread
+#: after this long (the default is 5 ms): the UI thread waits at most about this much for it
+#: between two of the formatter's C calls. Restored when the last background formatting ends.
+SWITCH_INTERVAL_S = 0.001
+#: Waking up this much later than asked means another thread held the GIL (the UI thread is
+#: making a frame): the formatter then sleeps BUSY_PAUSE_S more instead of taking the GIL for a
+#: piece, at most MAX_BUSY_PAUSES times in a row (so it always finishes, even under a busy UI).
+BUSY_LATE_S = 0.0008
+BUSY_PAUSE_S = 0.004
+MAX_BUSY_PAUSES = 12
+
+_switch_lock = threading.Lock()
+_switch_users = 0
+_switch_saved: float | None = None
+
+
+def _fast_switching(on: bool) -> None:
+    """Lower the interpreter's switch interval while any background formatting runs (counted)."""
+    global _switch_users, _switch_saved
+    import sys
+
+    with _switch_lock:
+        if on:
+            _switch_users += 1
+            if _switch_users == 1:
+                _switch_saved = sys.getswitchinterval()
+                if _switch_saved > SWITCH_INTERVAL_S:
+                    sys.setswitchinterval(SWITCH_INTERVAL_S)
+        else:
+            _switch_users = max(0, _switch_users - 1)
+            if _switch_users == 0 and _switch_saved is not None:
+                if sys.getswitchinterval() == min(_switch_saved, SWITCH_INTERVAL_S):
+                    sys.setswitchinterval(_switch_saved)  # unless someone else changed it meanwhile
+                _switch_saved = None
+
+
+def _yield_to_ui(pause: float) -> None:
+    """Sleep `pause`, then as long as the wake-up showed another thread holding the GIL (late by
+    more than BUSY_LATE_S), sleep again: the next piece starts in a gap of the UI thread's work."""
+    sleep, clock = time.sleep, time.perf_counter
+    for _ in range(MAX_BUSY_PAUSES + 1):
+        started = clock()
+        sleep(pause)
+        if clock() - started - pause < BUSY_LATE_S:
+            return
+        pause = BUSY_PAUSE_S
+
+
+def _background(doc: Document, chunker: _Chunker, pause: float) -> None:
+    """The formatting thread: the switch interval was lowered when it was started."""
+    try:
+        _continue_chunks(doc, chunker, pause)
+    finally:
+        _fast_switching(False)
 
 
 def _continue_chunks(doc: Document, chunker: _Chunker, pause: float = 0.0) -> None:
-    """Append the remaining pieces of a progressive document (runs in a daemon thread)."""
+    """Append the remaining pieces of a progressive document (runs in a daemon thread).
+
+    With a `pause`, each piece waits for a gap in the other threads' use of the GIL (see
+    :func:`_yield_to_ui`)."""
     took = 0.0
     try:
         while not chunker.done:
             if pause:
-                time.sleep(max(pause, took))
+                _yield_to_ui(max(pause, took))
             started = time.perf_counter()
             piece = chunker.next_piece()
             if piece is None:
@@ -564,8 +621,13 @@ def _prepare_chunked(body: bytes, *, size: int, content_type: str | None, note: 
     if chunker.done:
         doc._finish()
     elif progressive:
-        threading.Thread(target=_continue_chunks, args=(doc, chunker, YIELD_S), daemon=True,
-                         name="apiplay-jsonview").start()
+        _fast_switching(True)  # the UI thread gets the GIL back sooner between the formatter's steps
+        try:
+            threading.Thread(target=_background, args=(doc, chunker, YIELD_S), daemon=True,
+                             name="apiplay-jsonview").start()
+        except BaseException:
+            _fast_switching(False)
+            raise
     else:
         _continue_chunks(doc, chunker)
     return doc
