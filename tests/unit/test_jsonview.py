@@ -412,3 +412,21 @@ def test_the_switch_interval_is_lowered_while_formatting_and_restored(small_chun
         __import__("time").sleep(0.01)
     assert sys.getswitchinterval() == before
     assert docs[0].text() == docs[1].text() == orjson.dumps(orjson.loads(body), option=orjson.OPT_INDENT_2).decode()
+
+
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(lines=st.lists(st.text(alphabet="ab \t{}\u00e9", max_size=40), max_size=60), step=st.integers(1, 64))
+def test_piece_width_is_the_longest_line(monkeypatch, lines, step):
+    """compute_width scans for longer lines with a regular expression in windows of _WIDTH_STEP
+    bytes: the same answer as measuring every line."""
+    text = "\n".join(lines)
+    buf = text.encode("utf-8")
+    if buf.isascii():
+        expected = max(len(line) for line in text.split("\n"))
+    else:
+        expected = max(jsonview._cells(line) for line in text.split("\n"))
+    assert jsonview._Piece(buf).width == expected
+    with monkeypatch.context() as m:
+        m.setattr(jsonview, "_WIDTH_STEP", step)
+        assert jsonview._Piece(buf).width == expected
