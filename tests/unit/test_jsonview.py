@@ -430,3 +430,26 @@ def test_piece_width_is_the_longest_line(monkeypatch, lines, step):
     with monkeypatch.context() as m:
         m.setattr(jsonview, "_WIDTH_STEP", step)
         assert jsonview._Piece(buf).width == expected
+
+
+def test_estimated_width_decodes_only_lines_of_unmeasured_pieces(small_chunks, monkeypatch):
+    items = [{"id": i, "name": "n" * (i % 37)} for i in range(3000)]
+    body = orjson.dumps(items)
+    doc = prepare(body, progressive=False)
+    doc._width = None
+    doc._done.clear()  # as while it is still being formatted: the width is not known yet
+    assert all(p.width is not None for p in doc._pieces) and not doc.width_known
+    expected = max(len(line) for line in doc.lines())
+    decoded = []
+    real = jsonview._Piece.line
+    monkeypatch.setattr(jsonview._Piece, "line", lambda self, i: decoded.append(i) or real(self, i))
+    assert doc.estimated_width() == expected
+    assert decoded == []  # every piece was measured when made
+    doc._done.set()
+    big = prepare(orjson.dumps({"items": items}))  # one large piece, measured on first use
+    big._pieces[0].width = None
+    big._width = None
+    expected = max(len(line) for line in big.lines(0, 100))
+    decoded.clear()
+    assert big.estimated_width(lines=100) == expected
+    assert len(decoded) == 100
