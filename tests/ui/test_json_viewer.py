@@ -241,3 +241,66 @@ async def test_lines_shared_with_the_last_answer_are_not_tokenized_again(monkeyp
         index = next(i for i in range(second.line_count) if "moving" in second.line(i))
         match_style = viewer._resolve_styles()["current-match"]
         assert any(seg.style == match_style for seg in viewer.render_line(index - int(viewer.scroll_offset.y)))
+
+
+async def test_a_growing_document_updates_the_scrollbar_without_laying_the_screen_out(monkeypatch):
+    """Each growth tick used to set virtual_size, a layout reactive: a full layout pass of the
+    screen four times a second while the user typed. Only the scrollbar (and the lines on screen
+    if they were past the end) change."""
+    import threading
+
+    monkeypatch.setattr(jsonview, "CHUNKED_LIMIT", 50_000)
+    monkeypatch.setattr(jsonview, "CHUNK_BYTES", 5_000)
+    monkeypatch.setattr(jsonview, "KEEP_DATA_LIMIT", 50_000)
+    monkeypatch.setattr("tui.widgets.json_viewer.GROWTH_POLL_S", 0.02)
+    step = threading.Semaphore(0)
+    real_piece = jsonview._Chunker.next_piece
+
+    def gated(self):
+        step.acquire(timeout=10)
+        return real_piece(self)
+
+    items = [{"id": i, "name": f"name {i}"} for i in range(4000)]
+    doc = jsonview.prepare(orjson.dumps(items))  # the first piece is made before gating
+    monkeypatch.setattr(jsonview._Chunker, "next_piece", gated)
+    app = ViewerApp()
+    async with app.run_test(size=(80, 20)) as pilot:
+        viewer = app.query_one(JsonViewer)
+        viewer.load(doc)
+        await pilot.pause()
+        layouts = []
+        real_refresh = viewer.refresh
+
+        def refresh(*regions, **kwargs):
+            if kwargs.get("layout"):
+                layouts.append(kwargs)
+            return real_refresh(*regions, **kwargs)
+
+        monkeypatch.setattr(viewer, "refresh", refresh)
+        first = viewer.virtual_size.height
+        for _ in range(5):  # five more pieces, each seen by a growth tick
+            lines = doc.line_count
+            step.release()
+            for _ in range(200):
+                if doc.line_count > lines and viewer.virtual_size.height == doc.line_count:
+                    break
+                await pilot.pause(0.01)
+            assert viewer.virtual_size.height == doc.line_count > lines
+        assert layouts == []
+        assert viewer.virtual_size.height > first
+        assert viewer.vertical_scrollbar.window_virtual_size == doc.line_count
+        assert "formatting" in viewer.border_subtitle
+        for _ in range(1000):
+            step.release()
+        assert doc.wait(10)
+        for _ in range(200):
+            if "formatting" not in viewer.border_subtitle:
+                break
+            await pilot.pause(0.02)
+        assert viewer.virtual_size.height == doc.line_count
+        assert f"of {doc.line_count:,}" in viewer.border_subtitle
+        viewer.focus()
+        await pilot.press("end")
+        await pilot.pause()
+        assert int(viewer.scroll_offset.y) + viewer.scrollable_content_region.height == doc.line_count
+        assert row_text(viewer, viewer.scrollable_content_region.height - 1).strip() == "]"

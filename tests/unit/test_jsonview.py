@@ -316,3 +316,140 @@ def test_non_ascii_case_insensitive_search_scans_pieces_not_lines(small_chunks):
     assert len(matches) == 5
     assert list(search(doc, "são paulo", start_line=matches[0][0] + 1)) == matches[1:]
     assert all(doc.line(line)[col : col + 9] == "São Paulo" for line, col in matches)
+
+
+def test_formatting_a_large_array_triggers_no_garbage_collection(small_chunks, monkeypatch):
+    """Each piece's parsed value dies by reference counting: its allocation must not set off
+    collections (they walk everything young and hold the GIL: UI stalls of 50-100 ms)."""
+    import gc
+
+    monkeypatch.setattr(jsonview, "CHUNK_BYTES", 50_000)  # pieces of many more objects than free lists hold
+    items = [{"id": i, "name": f"n{i}", "tags": ["a", "b"]} for i in range(20000)]
+    body = orjson.dumps(items)
+    collections = []
+
+    def callback(phase, info):
+        if phase == "start":
+            collections.append(info["generation"])
+
+    threshold = gc.get_threshold()
+    gc.collect()
+    gc.set_threshold(200, 10, 10)  # without the pause: a collection every 200 dicts, hundreds in all
+    gc.callbacks.append(callback)
+    try:
+        doc = prepare(body, progressive=False)
+    finally:
+        gc.callbacks.remove(callback)
+        gc.set_threshold(*threshold)
+    assert gc.isenabled()
+    assert len(doc._pieces) > 15
+    assert doc.text() == orjson.dumps(items, option=orjson.OPT_INDENT_2).decode()
+    assert len(collections) < 20, collections
+
+
+def test_formatting_a_large_object_triggers_no_garbage_collection(monkeypatch):
+    import gc
+
+    monkeypatch.setattr(jsonview, "KEEP_DATA_LIMIT", 50_000)
+    value = {"items": [{"id": i, "name": f"n{i}"} for i in range(20000)]}
+    body = orjson.dumps(value)
+    collections = []
+
+    def callback(phase, info):
+        if phase == "start":
+            collections.append(info["generation"])
+
+    threshold = gc.get_threshold()
+    gc.collect()
+    gc.set_threshold(200, 10, 10)
+    gc.callbacks.append(callback)
+    try:
+        doc = prepare(body)
+    finally:
+        gc.callbacks.remove(callback)
+        gc.set_threshold(*threshold)
+    assert gc.isenabled()
+    assert not doc.has_data
+    assert doc.text() == orjson.dumps(value, option=orjson.OPT_INDENT_2).decode()
+    assert len(collections) < 5, collections
+
+
+def test_background_formatting_waits_for_a_gap_in_the_ui_threads_work(monkeypatch):
+    """A wake-up later than BUSY_LATE_S means another thread held the GIL: sleep again (bounded)."""
+    import types
+
+    clock = [0.0]
+    late = [0.003, 0.002, 0.0001]  # busy, busy, then free
+    sleeps = []
+
+    def sleep(seconds):
+        sleeps.append(seconds)
+        clock[0] += seconds + (late.pop(0) if late else 0.0)
+
+    monkeypatch.setattr(jsonview, "time", types.SimpleNamespace(sleep=sleep, perf_counter=lambda: clock[0]))
+    jsonview._yield_to_ui(0.002)
+    assert sleeps == [0.002, jsonview.BUSY_PAUSE_S, jsonview.BUSY_PAUSE_S]
+
+    sleeps.clear()
+    late[:] = [0.01] * 100  # always busy: still goes on after MAX_BUSY_PAUSES
+    jsonview._yield_to_ui(0.002)
+    assert len(sleeps) == jsonview.MAX_BUSY_PAUSES + 1
+
+
+def test_the_switch_interval_is_lowered_while_formatting_and_restored(small_chunks):
+    import sys
+
+    before = sys.getswitchinterval()
+    body = orjson.dumps([{"id": i, "name": f"item {i}"} for i in range(20000)])
+    docs = [prepare(body), prepare(body)]  # two at once: restored when the last one ends
+    assert not docs[0].complete
+    assert sys.getswitchinterval() == min(before, jsonview.SWITCH_INTERVAL_S)
+    for doc in docs:
+        assert doc.wait(30)
+    for _ in range(100):  # the thread restores it just after finishing the document
+        if sys.getswitchinterval() == before:
+            break
+        __import__("time").sleep(0.01)
+    assert sys.getswitchinterval() == before
+    assert docs[0].text() == docs[1].text() == orjson.dumps(orjson.loads(body), option=orjson.OPT_INDENT_2).decode()
+
+
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(lines=st.lists(st.text(alphabet="ab \t{}\u00e9", max_size=40), max_size=60), step=st.integers(1, 64))
+def test_piece_width_is_the_longest_line(monkeypatch, lines, step):
+    """compute_width scans for longer lines with a regular expression in windows of _WIDTH_STEP
+    bytes: the same answer as measuring every line."""
+    text = "\n".join(lines)
+    buf = text.encode("utf-8")
+    if buf.isascii():
+        expected = max(len(line) for line in text.split("\n"))
+    else:
+        expected = max(jsonview._cells(line) for line in text.split("\n"))
+    assert jsonview._Piece(buf).width == expected
+    with monkeypatch.context() as m:
+        m.setattr(jsonview, "_WIDTH_STEP", step)
+        assert jsonview._Piece(buf).width == expected
+
+
+def test_estimated_width_decodes_only_lines_of_unmeasured_pieces(small_chunks, monkeypatch):
+    items = [{"id": i, "name": "n" * (i % 37)} for i in range(3000)]
+    body = orjson.dumps(items)
+    doc = prepare(body, progressive=False)
+    doc._width = None
+    doc._done.clear()  # as while it is still being formatted: the width is not known yet
+    assert all(p.width is not None for p in doc._pieces) and not doc.width_known
+    expected = max(len(line) for line in doc.lines())
+    decoded = []
+    real = jsonview._Piece.line
+    monkeypatch.setattr(jsonview._Piece, "line", lambda self, i: decoded.append(i) or real(self, i))
+    assert doc.estimated_width() == expected
+    assert decoded == []  # every piece was measured when made
+    doc._done.set()
+    big = prepare(orjson.dumps({"items": items}))  # one large piece, measured on first use
+    big._pieces[0].width = None
+    big._width = None
+    expected = max(len(line) for line in big.lines(0, 100))
+    decoded.clear()
+    assert big.estimated_width(lines=100) == expected
+    assert len(decoded) == 100

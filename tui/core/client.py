@@ -18,18 +18,16 @@ No Textual.
 from __future__ import annotations
 
 import asyncio
-import gc
 import hashlib
 import os
 import re
-import threading
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Iterable, Mapping
 
 from tui.core import auth as _auth
 from tui.core.env import credentials_from_env, url_override
 from tui.core.errors import Explanation, decode_json, explain
+from tui.core.gcpause import paused
 from tui.core.model import Endpoint, Exchange, PreparedRequest, Provider
 from tui.core.paging import PageInfo, page_info
 from tui.core.ratemeter import MeterSnapshot, RateMeter, meter_for
@@ -98,31 +96,9 @@ def _set_data(self: Result, value: Any) -> None:
 Result.data = property(_get_data, _set_data, doc="The decoded JSON, or None (large bodies: decoded on access).")  # type: ignore[assignment]
 
 
-_gc_lock = threading.Lock()
-_gc_pauses = 0
-
-
-@contextmanager
-def _gc_paused():
-    """The cyclic garbage collector paused (it would re-scan the growing heap while a large body
-    is decoded, several times over); nested and concurrent uses are counted."""
-    global _gc_pauses
-    with _gc_lock:
-        if _gc_pauses == 0:
-            _gc_pauses = -1 if not gc.isenabled() else 0
-        if _gc_pauses >= 0:
-            gc.disable()
-            _gc_pauses += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            if _gc_pauses > 0:
-                _gc_pauses -= 1
-                if _gc_pauses == 0:
-                    gc.enable()
-            else:
-                _gc_pauses = 0
+#: The collector paused while a large body is decoded (it would re-scan the growing heap several
+#: times over); shared with the viewer's formatter, so concurrent pauses are counted together.
+_gc_paused = paused
 
 
 def _decode_large(body: bytes) -> tuple[Any, str | None]:

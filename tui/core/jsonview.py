@@ -17,12 +17,15 @@ shows control characters as the Unicode control pictures (U+2400 block) or ``\\x
 from __future__ import annotations
 
 import bisect
+import functools
 import json
 import re
 import threading
 import time
 from array import array
 from typing import Any, Iterator
+
+from tui.core.gcpause import paused as _gc_paused
 
 try:  # orjson is a declared dependency; the stdlib is the fallback (and handles deep nesting).
     import orjson
@@ -182,18 +185,44 @@ class _Piece:
     def compute_width(self) -> int:
         buf = self.buf
         n = len(buf)
-        best = 0
-        start = 0
-        step = 1 << 20
-        while start <= n:
-            end = buf.find(b"\n", start + step)
-            if end < 0:
-                end = n
-            best = max(best, max(map(len, buf[start:end].split(b"\n"))))
-            start = end + 1
+        first = buf.find(b"\n")
+        if first < 0:
+            best = n
+        else:  # the longest line, in windows ending at a newline (each C call holds the GIL briefly)
+            best = first
+            pos = first
+            while pos < n:
+                end = buf.find(b"\n", pos + _WIDTH_STEP)
+                if end < 0:
+                    end = n
+                best = _longest_line(buf, pos, end, best)
+                pos = end
         if best and not buf.isascii() and n <= EAGER_WIDTH_LIMIT:
             best = max(_cells(line) for line in buf.decode("utf-8", "replace").split("\n"))
         return best
+
+
+#: Bytes of text measured per step by ``_Piece.compute_width``.
+_WIDTH_STEP = 1 << 20
+
+
+@functools.lru_cache(maxsize=512)
+def _line_longer_than(width: int) -> re.Pattern:
+    return re.compile(b"\n[^\n]{%d,}" % (width + 1))
+
+
+def _longest_line(buf: bytes, pos: int, end: int, best: int) -> int:
+    """The byte length of the longest line of ``buf[pos:end]`` if longer than `best`, else `best`.
+    ``buf[pos]`` is a newline and `end` is a newline's offset or the end of `buf`.
+
+    A regular-expression scan for a line longer than the best so far, repeated from each longer
+    line found: no line is copied (splitting made a bytes object per line, twice as slow)."""
+    while True:
+        m = _line_longer_than(best).search(buf, pos, end)
+        if m is None:
+            return best
+        pos = m.end()
+        best = pos - m.start() - 1
 
 
 class Document:
@@ -342,11 +371,21 @@ class Document:
         return best
 
     def estimated_width(self, lines: int = 2000) -> int:
-        """The known width, or the widest of the lines measured so far and the first `lines`."""
+        """The known width, or the widest of the lines measured so far and of the first `lines`
+        (only those in pieces not measured yet are decoded: a progressive document's first piece
+        is measured when made, and decoding 2000 lines one by one took ~5 ms of the UI thread)."""
         if self.width_known:
             return self.max_width
-        known = max((p.width for p in list(self._pieces) if p.width is not None), default=0)
-        return max(known, max((len(line) for line in self.lines(0, lines)), default=0))
+        pieces, starts = list(self._pieces), list(self._starts)
+        best = max((p.width for p in pieces if p.width is not None), default=0)
+        stop = min(lines, self.line_count)
+        for piece, first in zip(pieces, starts):
+            if first >= stop:
+                break
+            if piece.width is None:
+                best = max(best, max((len(piece.line(i)) for i in range(min(piece.line_count, stop - first))),
+                                     default=0))
+        return best
 
     # the parsed value -------------------------------------------------------------------------------
 
@@ -465,7 +504,15 @@ class _Chunker:
 
     def next_piece(self) -> bytes | None:
         """The next piece of pretty text (lines without a trailing newline), or None when the
-        rest is not a valid continuation (then `failure` says why)."""
+        rest is not a valid continuation (then `failure` says why).
+
+        The collector is paused meanwhile: the piece's parsed value (thousands of dicts) dies by
+        reference counting before this returns, so a collection triggered by its allocation would
+        only walk everything else that is young, holding the GIL (see :mod:`tui.core.gcpause`)."""
+        with _gc_paused():
+            return self._next_piece()
+
+    def _next_piece(self) -> bytes | None:
         body, pos, end = self.body, self.pos, self.end
         m = _SPLIT_OBJECTS.search(body, pos + CHUNK_BYTES, end) if end - pos > CHUNK_BYTES * 1.5 else None
         tries = 0
@@ -506,15 +553,72 @@ class _Chunker:
 #: Pause between pieces formatted in the background, so the UI thread gets the GIL promptly: at
 #: least YIELD_S, and as long as the last piece took (the formatter runs at most half the time).
 YIELD_S = 0.002
+#: While a body is formatted in the background the interpreter offers the GIL to a waiting thread
+#: after this long (the default is 5 ms): the UI thread waits at most about this much for it
+#: between two of the formatter's C calls. Restored when the last background formatting ends.
+SWITCH_INTERVAL_S = 0.001
+#: Waking up this much later than asked means another thread held the GIL (the UI thread is
+#: making a frame): the formatter then sleeps BUSY_PAUSE_S more instead of taking the GIL for a
+#: piece, at most MAX_BUSY_PAUSES times in a row (so it always finishes, even under a busy UI).
+BUSY_LATE_S = 0.0008
+BUSY_PAUSE_S = 0.004
+MAX_BUSY_PAUSES = 12
+
+_switch_lock = threading.Lock()
+_switch_users = 0
+_switch_saved: float | None = None
+
+
+def _fast_switching(on: bool) -> None:
+    """Lower the interpreter's switch interval while any background formatting runs (counted)."""
+    global _switch_users, _switch_saved
+    import sys
+
+    with _switch_lock:
+        if on:
+            _switch_users += 1
+            if _switch_users == 1:
+                _switch_saved = sys.getswitchinterval()
+                if _switch_saved > SWITCH_INTERVAL_S:
+                    sys.setswitchinterval(SWITCH_INTERVAL_S)
+        else:
+            _switch_users = max(0, _switch_users - 1)
+            if _switch_users == 0 and _switch_saved is not None:
+                if sys.getswitchinterval() == min(_switch_saved, SWITCH_INTERVAL_S):
+                    sys.setswitchinterval(_switch_saved)  # unless someone else changed it meanwhile
+                _switch_saved = None
+
+
+def _yield_to_ui(pause: float) -> None:
+    """Sleep `pause`, then as long as the wake-up showed another thread holding the GIL (late by
+    more than BUSY_LATE_S), sleep again: the next piece starts in a gap of the UI thread's work."""
+    sleep, clock = time.sleep, time.perf_counter
+    for _ in range(MAX_BUSY_PAUSES + 1):
+        started = clock()
+        sleep(pause)
+        if clock() - started - pause < BUSY_LATE_S:
+            return
+        pause = BUSY_PAUSE_S
+
+
+def _background(doc: Document, chunker: _Chunker, pause: float) -> None:
+    """The formatting thread: the switch interval was lowered when it was started."""
+    try:
+        _continue_chunks(doc, chunker, pause)
+    finally:
+        _fast_switching(False)
 
 
 def _continue_chunks(doc: Document, chunker: _Chunker, pause: float = 0.0) -> None:
-    """Append the remaining pieces of a progressive document (runs in a daemon thread)."""
+    """Append the remaining pieces of a progressive document (runs in a daemon thread).
+
+    With a `pause`, each piece waits for a gap in the other threads' use of the GIL (see
+    :func:`_yield_to_ui`)."""
     took = 0.0
     try:
         while not chunker.done:
             if pause:
-                time.sleep(max(pause, took))
+                _yield_to_ui(max(pause, took))
             started = time.perf_counter()
             piece = chunker.next_piece()
             if piece is None:
@@ -554,8 +658,13 @@ def _prepare_chunked(body: bytes, *, size: int, content_type: str | None, note: 
     if chunker.done:
         doc._finish()
     elif progressive:
-        threading.Thread(target=_continue_chunks, args=(doc, chunker, YIELD_S), daemon=True,
-                         name="apiplay-jsonview").start()
+        _fast_switching(True)  # the UI thread gets the GIL back sooner between the formatter's steps
+        try:
+            threading.Thread(target=_background, args=(doc, chunker, YIELD_S), daemon=True,
+                             name="apiplay-jsonview").start()
+        except BaseException:
+            _fast_switching(False)
+            raise
     else:
         _continue_chunks(doc, chunker)
     return doc
@@ -754,10 +863,17 @@ def _prepare(body, *, content_type, truncated, keep_data, progressive=True, data
 
     if data is not _MISSING and data is not None and keep_data and not truncated:
         ok, value, parser = True, data, "orjson"
-    else:
+        pretty = _dumps(value)
+    elif keep_data:
         ok, value, parser = _parse_with(body)
+        pretty = _dumps(value, stdlib=parser == "json") if ok else None
+    else:  # a large body whose value is dropped at once: parse and format with the collector paused
+        with _gc_paused():
+            ok, value, parser = _parse_with(body)
+            pretty = _dumps(value, stdlib=parser == "json") if ok else None
+            if ok:
+                value = _MISSING
     if ok:
-        pretty = _dumps(value, stdlib=parser == "json")
         if pretty is not None:
             pretty = _escape_unsafe_json(pretty)
             return _from_text(pretty, kind="json", is_json=True, problem=cut_note.strip() or None,
