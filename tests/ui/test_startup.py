@@ -1,0 +1,38 @@
+"""Start-up: the first frame is the ready screen, and what it does not show is mounted after it.
+
+The first provider's panel is composed with the screen (no loading screen replaced later); the
+response view's hidden tabs, the filter box and the truncated-body bar are mounted just after the
+first paint, and an answer shown before that still lands in them; the endpoint list keeps its
+rendered options over a resize that leaves its width alone.
+"""
+
+from __future__ import annotations
+
+from tui.app import PlaygroundApp
+from tui.widgets.endpoint_list import EndpointOptions
+
+sandbox_url = "http://127.0.0.1:9"  # nothing is sent in these tests
+
+
+async def test_the_endpoint_list_keeps_its_rendered_options_over_a_same_width_resize():
+    app = PlaygroundApp(sandbox_url=sandbox_url)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        options = app.active_panel.query_one("#endpoint-options", EndpointOptions)
+        cache = options._option_render_cache
+        rendered = {key: cache.get(key) for key in list(cache.keys())}
+        assert rendered
+        width = options.scrollable_content_region.width
+        await pilot.resize_terminal(160, 40)  # shorter: the list keeps its width
+        await pilot.pause()
+        await pilot.pause()
+        assert options.scrollable_content_region.width == width
+        kept = [key for key, strips in rendered.items() if options._option_render_cache.get(key) is strips]
+        assert kept, "a resize that left the width alone made the list render every option again"
+        # a real width change still drops them (they were made for another width)
+        options.styles.width = 60
+        await pilot.pause()
+        await pilot.pause()
+        assert options.scrollable_content_region.width != width
+        assert not [key for key, strips in rendered.items() if options._option_render_cache.get(key) is strips]
+        assert options._render_widths <= {options.scrollable_content_region.width}
