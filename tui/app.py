@@ -1,8 +1,9 @@
 """PlaygroundApp: themes, global keys, the command palette and the provider tabs. Nothing else.
 
-The panels (tui/widgets/provider_panel.py) hold the logic. Start-up paints first and loads
-later: packs are parsed and the embedded sandbox is started in a thread worker; only the
-visible panel mounts its heavy parts, the others when first shown.
+The panels (tui/widgets/provider_panel.py) hold the logic. Start-up: the packs are parsed before
+the first frame and the first provider's panel is composed with the screen, so the first painted
+frame is the ready screen (no loading screen replaced later); the other panels mount their parts
+when first shown, and the embedded sandbox is started in a thread once the first screen is painted.
 
 Stable widget ids (snapshot tests, benchmarks and `apiplay screenshot` rely on them):
   #providers                 TabbedContent of the provider panels; pane ids "tab-<provider id>"
@@ -16,7 +17,7 @@ Stable widget ids (snapshot tests, benchmarks and `apiplay screenshot` rely on t
     #response: #status-line, #response-tabs (#tab-body, #tab-headers, #tab-tree, #tab-raw, #tab-request,
                #tab-explain) with #body-viewer, #headers-view, #body-tree, #raw-viewer, #request-view, #explain-view
     #panel-switcher (#workspace | #docs)
-  #app-loading               shown until the providers are loaded
+  #no-providers              shown instead of the tabs when no pack could be loaded
 
 Deterministic output for snapshots: APIPLAY_FREEZE_TIMINGS=1 (or freeze_timings=True) shows
 times and countdowns as fixed text.
@@ -32,8 +33,6 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
-
-from tui import messages as M
 
 
 def _endpoint_commands():
@@ -162,19 +161,57 @@ class PlaygroundApp(App):
     # ---- start-up ---------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        from tui.widgets.provider_panel import ProviderPanel
+
+        self._load_providers()
         yield Header()
-        yield Static("Loading providers…", id="app-loading")
+        if self.providers:
+            first = self.providers[0]
+            self._active_id = first.id
+            # the first panel is composed whole, so the first frame is the ready screen; the others
+            # mount their parts when first shown (ProviderPanel.ensure_built)
+            with TabbedContent(id="providers"):
+                for p in self.providers:
+                    with TabPane(Content(p.name), id=f"tab-{p.id}"):
+                        panel = ProviderPanel(p, target=self.target or self.settings.target_for(p.id),
+                                              sandbox_origin=self.sandbox_url or "", id=f"panel-{p.id}",
+                                              eager=p is first)
+                        if p is first:  # as _provider_tab sets it, but before the first frame
+                            self.sub_title = f"{p.name} · {panel.target}"
+                        yield panel
+        else:
+            yield Static("No provider pack could be loaded.", id="no-providers")
         yield Footer()
+
+    def _load_providers(self) -> None:
+        """Parse the packs on the event loop before the first frame: about 20 ms, less than a frame
+        that shows a loading screen and the second one that replaces it (and a thread parsing them
+        competed with that frame for the interpreter anyway)."""
+        from tui.core.packs import load_providers
+
+        try:
+            providers, warnings = load_providers(self._extra_pack_dirs())
+        except Exception as exc:  # never stop start-up
+            providers, warnings = [], [f"The provider packs could not be loaded: {exc}"]
+        self.providers = providers
+        self.load_warnings.extend(warnings)
 
     def on_mount(self) -> None:
         for w in self.settings_warnings:
             self.notify(w, title="Settings", severity="warning", timeout=10)
         for w in self.theme_warnings:
             self.notify(w, title="Theme", severity="warning")
+        for w in self.load_warnings:
+            self.notify(w, title="Providers", severity="warning", timeout=8)
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        self._load()
+        if not self.sandbox_url:
+            import asyncio
+
+            self._sandbox_started = asyncio.Event()
+            self.call_after_refresh(self._start_sandbox)  # after the first panel is painted
+        self.call_after_refresh(self._freeze_heap)
 
     def _remember_theme(self, theme) -> None:
         if theme.name != self.settings.theme:
@@ -189,14 +226,6 @@ class PlaygroundApp(App):
             save_settings(update)
         except Exception as exc:  # a read-only config dir must not crash the app
             self.call_from_thread(self.notify, f"Could not save the settings: {exc}", severity="warning")
-
-    @work(thread=True, exclusive=True, group="startup")
-    def _load(self) -> None:
-        # the embedded sandbox starts once the first panel is painted (_start_sandbox): off the critical path
-        from tui.core.packs import load_providers
-
-        providers, warnings = load_providers(self._extra_pack_dirs())
-        self.post_message(M.ProvidersLoaded(providers, list(warnings), (self.sandbox_url or "").rstrip("/")))
 
     async def sandbox_ready(self) -> None:
         """Wait until the embedded sandbox has started (or failed to); at once with an external one."""
@@ -254,35 +283,6 @@ class PlaygroundApp(App):
             return (d,) if d.is_dir() else ()
         except Exception:
             return ()
-
-    async def on_providers_loaded(self, message: M.ProvidersLoaded) -> None:
-        from tui.widgets.provider_panel import ProviderPanel
-
-        self.providers = message.providers
-        self.sandbox_url = message.sandbox_origin or self.sandbox_url
-        for w in [*self.load_warnings, *message.warnings]:
-            self.notify(w, title="Providers", severity="warning", timeout=8)
-        panes = [
-            TabPane(Content(p.name), ProviderPanel(p, target=self.target or self.settings.target_for(p.id),
-                                                   sandbox_origin=self.sandbox_url or "", id=f"panel-{p.id}"),
-                    id=f"tab-{p.id}")
-            for p in self.providers
-        ]
-        await self.query_one("#app-loading").remove()
-        tabs = TabbedContent(id="providers")
-        for pane in panes:  # as if composed: no add_pane round trips, no late activation events
-            tabs.compose_add_child(pane)
-        await self.mount(tabs, before=self.query_one(Footer))
-        if self.providers:
-            self._active_id = self.providers[0].id
-            await self.active_panel_built()
-        self.refresh_bindings()
-        self.call_after_refresh(self._freeze_heap)
-        if not self.sandbox_url:
-            import asyncio
-
-            self._sandbox_started = asyncio.Event()
-            self.call_after_refresh(self._start_sandbox)  # after the first panel is painted
 
     async def active_panel_built(self):
         panel = self.active_panel

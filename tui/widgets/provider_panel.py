@@ -73,9 +73,11 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
     ProviderPanel #panel-loading { padding: 1 2; color: $text-muted; }
     """
 
-    def __init__(self, provider, *, target: str = "sandbox", sandbox_origin: str = "", **kwargs) -> None:
+    def __init__(self, provider, *, target: str = "sandbox", sandbox_origin: str = "", eager: bool = False,
+                 **kwargs) -> None:
         super().__init__(**kwargs)
         self.provider = provider
+        self._eager = eager  # composed whole (the first panel at start-up), not built when first shown
         if not provider.targets.sandbox_path:  # a custom provider: there is no simulator to talk to
             target = "live"
         self.target = target
@@ -182,15 +184,8 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
 
     # ---- building ---------------------------------------------------------------------------
 
-    def compose(self) -> ComposeResult:
-        yield Static(f"Loading {self.provider.name}…", id="panel-loading")
-
-    async def ensure_built(self) -> None:
-        """Mount the heavy children (first time the panel is shown)."""
-        if self.built or self._building:
-            return
-        self._building = True
-        await self.query_one("#panel-loading").remove()
+    def _parts(self) -> tuple:
+        """The panel's children: the top bars; the endpoint list; the workspace (beside the list)."""
         top = Vertical(TargetBar(id="target-bar"), RateMeter(self.meter_snapshot, id="rate-meter"), id="panel-top")
         request_side = Vertical(
             Static(Content.styled("No endpoint chosen yet.", "$text-muted"), id="endpoint-title"),
@@ -204,15 +199,42 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
         from tui.widgets.docs_pane import DocsPane
 
         switcher = ContentSwitcher(workspace, DocsPane(self.provider, id="docs"), initial="workspace", id="panel-switcher")
-        # the endpoint list first, focused at once, so keys typed while the rest mounts are not lost
-        main = Horizontal(EndpointList(self.provider, id="endpoints"), id="panel-main")
-        await self.mount_all([top, main])
+        return top, EndpointList(self.provider, id="endpoints"), switcher
+
+    def compose(self) -> ComposeResult:
+        if self._eager:
+            top, endpoints, switcher = self._parts()
+            yield top
+            yield Horizontal(endpoints, switcher, id="panel-main")
+        else:
+            yield Static(f"Loading {self.provider.name}…", id="panel-loading")
+
+    def on_mount(self) -> None:
+        if self._eager:
+            self._building = True
+            self._built()
+
+    def _built(self) -> None:
         if getattr(self.app, "_active_id", None) == self.provider.id:
             # (focusing a widget in a hidden pane would make TabbedContent switch to it)
             self.query_one("#endpoint-filter").focus()
-        await main.mount(switcher)
         self.built = True
         self._refresh_target()
+
+    async def ensure_built(self) -> None:
+        """Mount the heavy children (first time the panel is shown)."""
+        if self.built or self._building:
+            return
+        self._building = True
+        await self.query_one("#panel-loading").remove()
+        top, endpoints, switcher = self._parts()
+        # the endpoint list first, focused at once, so keys typed while the rest mounts are not lost
+        main = Horizontal(endpoints, id="panel-main")
+        await self.mount_all([top, main])
+        if getattr(self.app, "_active_id", None) == self.provider.id:
+            self.query_one("#endpoint-filter").focus()
+        await main.mount(switcher)
+        self._built()
 
     @work(thread=True, group="store")
     def _store_credentials(self, creds: dict) -> None:
