@@ -64,3 +64,40 @@ async def test_the_endpoint_list_keeps_its_rendered_options_over_a_same_width_re
         assert options.scrollable_content_region.width != width
         assert not [key for key, strips in rendered.items() if options._option_render_cache.get(key) is strips]
         assert options._render_widths <= {options.scrollable_content_region.width}
+
+
+def test_the_heap_is_frozen_before_start_up_builds_the_screen():
+    """In a fresh process (as a user starts it): the modules are frozen out of the collector's sight
+    before the first panel is made, so start-up's collections do not walk them; once the screen is
+    painted the heap is collected and frozen again."""
+    import subprocess
+    import sys
+    import textwrap
+
+    code = textwrap.dedent("""
+        import asyncio, gc
+        from tui.app import PlaygroundApp
+        from tui.widgets import provider_panel
+        seen = {}
+        init = provider_panel.ProviderPanel.__init__
+        def spy(self, *a, **k):
+            seen.setdefault("frozen_at_first_panel", gc.get_freeze_count())
+            init(self, *a, **k)
+        provider_panel.ProviderPanel.__init__ = spy
+        async def main():
+            assert gc.get_freeze_count() == 0
+            app = PlaygroundApp(sandbox_url="http://127.0.0.1:9")
+            async with app.run_test(size=(160, 48)) as pilot:
+                for _ in range(50):
+                    await pilot.pause(0.02)
+                    if gc.get_freeze_count() > seen["frozen_at_first_panel"]:
+                        break
+                print(seen["frozen_at_first_panel"], gc.get_freeze_count(), gc.get_threshold()[0])
+        asyncio.run(main())
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr[-2000:]
+    at_first_panel, after, threshold = map(int, out.stdout.split())
+    assert at_first_panel > 10_000  # Textual's and apiplay's modules
+    assert after > at_first_panel  # _freeze_heap ran after the first paint (widgets, packs)
+    assert threshold >= 10_000
