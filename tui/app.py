@@ -1,9 +1,11 @@
 """PlaygroundApp: themes, global keys, the command palette and the provider tabs. Nothing else.
 
 The panels (tui/widgets/provider_panel.py) hold the logic. Start-up: the packs are parsed before
-the first frame and the first provider's panel is composed with the screen, so the first painted
-frame is the ready screen (no loading screen replaced later); the other panels mount their parts
-when first shown, and the embedded sandbox is started in a thread once the first screen is painted.
+the first frame and the first provider's panel is
+composed with the screen, so the first painted frame is the ready screen (no loading screen
+replaced later); what it does not show (pager, docs, the hidden response tabs) is mounted just
+after it, the other panels' parts when first shown, and the embedded sandbox is started in a
+thread once the first screen is painted.
 
 Stable widget ids (snapshot tests, benchmarks and `apiplay screenshot` rely on them):
   #providers                 TabbedContent of the provider panels; pane ids "tab-<provider id>"

@@ -11,7 +11,9 @@ from __future__ import annotations
 from textual.widgets import TabbedContent
 
 from tui.app import PlaygroundApp
+from tui.core.model import Exchange, PreparedRequest
 from tui.widgets.endpoint_list import EndpointOptions
+from tui.widgets.response_view import ResponseView
 
 sandbox_url = "http://127.0.0.1:9"  # nothing is sent in these tests
 
@@ -40,6 +42,86 @@ async def test_the_first_frame_shows_the_first_panel_built_and_focused():
         assert not app.panel("noosfero").built
         panel = await app.show_provider("noosfero")
         assert panel.built and panel.query("#endpoint-options")
+
+
+def _exchange() -> Exchange:
+    request = PreparedRequest(provider_id="gocache", endpoint_key="GET /things", method="GET",
+                              url="http://example.test/things")
+    return Exchange(request=request, status=200, reason="OK", headers=(("x-lazy", "yes"), ("content-type", "text/plain")),
+                    body=b"hello", elapsed_s=0.01, size=5)
+
+
+async def test_an_answer_shown_before_the_hidden_tabs_mounted_is_in_them_when_opened():
+    app = PlaygroundApp(sandbox_url=sandbox_url)
+    async with app.run_test(size=(160, 48)) as pilot:
+        view = app.active_panel.query_one(ResponseView)
+        # straight after start-up, before the first paint's callbacks: the hidden parts may not be there
+        view._hidden_mounted = False
+        for widget in view.query("#headers-view, #request-view, #explain-view, #raw-viewer, #body-tree, "
+                                 "#truncated-bar, #response-filter"):
+            await widget.remove()
+        assert not view.query("#headers-view")
+        view.show_exchange(_exchange())
+        view.show_request("curl http://example.test/things")
+        await pilot.pause()
+        tabs = view.query_one("#response-tabs", TabbedContent)
+        tabs.active = "tab-headers"
+        await pilot.pause()
+        assert "x-lazy: yes" in str(app.query_one("#headers-view").render())
+        assert "curl http://example.test/things" in str(app.query_one("#request-view").render())
+        assert "Nothing to explain" in str(app.query_one("#explain-view").render())
+        for selector in ("#raw-viewer", "#body-tree", "#truncated-bar", "#response-filter"):
+            assert len(view.query(selector)) == 1, selector
+
+
+async def test_hidden_response_parts_are_mounted_after_the_first_paint():
+    app = PlaygroundApp(sandbox_url=sandbox_url)
+    counts = []
+    display = app._display
+
+    def frame(screen, update) -> None:
+        display(screen, update)
+        if update is not None and not counts:
+            counts.append(len(app.query("#headers-view, #raw-viewer, #body-tree, #response-filter")))
+
+    app._display = frame
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert counts == [0]  # not in the first frame
+        view = app.active_panel.query_one(ResponseView)
+        assert view._hidden_mounted
+        assert len(view.query("#headers-view, #raw-viewer, #body-tree, #response-filter")) == 4
+
+
+async def test_the_pager_and_docs_are_mounted_after_the_first_paint_or_when_needed():
+    app = PlaygroundApp(sandbox_url=sandbox_url)
+    counts = []
+    display = app._display
+
+    def frame(screen, update) -> None:
+        display(screen, update)
+        if update is not None and not counts:
+            counts.append(len(app.query("#pager, #docs")))
+
+    app._display = frame
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert counts == [0]
+        assert len(app.active_panel.query("#pager, #docs")) == 2
+        # a panel built when shown, an endpoint chosen at once: the pager is there for it
+        panel = await app.show_provider("noosfero")
+        assert not panel.query("#pager")
+        endpoint = next(e for e in panel.provider.endpoints if e.key == "GET /communities")
+        await panel.choose(endpoint)
+        await pilot.pause()
+        pager = panel.query_one("#pager")
+        assert pager.has_class("-paged") and pager.display
+        await panel.toggle_docs()
+        await pilot.pause()
+        assert panel.query_one("#panel-switcher").current == "docs"
+        assert panel.query_one("#docs-markdown")
 
 
 async def test_the_endpoint_list_keeps_its_rendered_options_over_a_same_width_resize():

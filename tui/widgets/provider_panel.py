@@ -195,11 +195,39 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
                        id="send-row"),
             id="request-side",
         )
-        workspace = Vertical(request_side, Pager(id="pager"), ResponseView(id="response"), id="workspace")
+        # the pager (hidden until a paged endpoint is chosen) and the docs pane: mount_hidden_parts
+        workspace = Vertical(request_side, ResponseView(id="response"), id="workspace")
+        switcher = ContentSwitcher(workspace, initial="workspace", id="panel-switcher")
+        return top, EndpointList(self.provider, id="endpoints"), switcher
+
+    _hidden_mounts: tuple = ()
+    _hidden_ready = False
+
+    def mount_hidden_parts(self) -> None:
+        """Mount what the first screen does not show (once): the pager, hidden until a paged endpoint
+        is chosen, and the docs pane. Runs just after the panel is first painted, or earlier when
+        something needs them (choosing an endpoint, the docs: see hidden_parts_mounted)."""
+        if self._hidden_mounts or not self.built or not self.is_attached:
+            return
         from tui.widgets.docs_pane import DocsPane
 
-        switcher = ContentSwitcher(workspace, DocsPane(self.provider, id="docs"), initial="workspace", id="panel-switcher")
-        return top, EndpointList(self.provider, id="endpoints"), switcher
+        docs = DocsPane(self.provider, id="docs")
+        docs.display = False  # as ContentSwitcher does for a child that is not the current one
+        self._hidden_mounts = (self.query_one("#workspace").mount(Pager(id="pager"), after="#request-side"),
+                               self.query_one("#panel-switcher", ContentSwitcher).mount(docs))
+
+    async def hidden_parts_mounted(self) -> None:
+        """Mount the hidden parts now if they are not yet, and wait until they are (the pager's
+        buttons exist once it has composed), the response view's too: an endpoint is chosen
+        (this runs) before anything is sent."""
+        if self._hidden_ready:
+            return
+        self.mount_hidden_parts()
+        for mounting in self._hidden_mounts:
+            await mounting
+        if self._hidden_mounts:
+            await self.query_one(ResponseView).hidden_parts_mounted()  # before any answer is shown
+            self._hidden_ready = True
 
     def compose(self) -> ComposeResult:
         if self._eager:
@@ -220,6 +248,7 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
             self.query_one("#endpoint-filter").focus()
         self.built = True
         self._refresh_target()
+        self.call_after_refresh(self.mount_hidden_parts)
 
     async def ensure_built(self) -> None:
         """Mount the heavy children (first time the panel is shown)."""
@@ -267,6 +296,7 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
             self.query_one(ParamForm).focus_first()
 
     async def choose(self, endpoint) -> None:
+        await self.hidden_parts_mounted()  # the pager
         if self.endpoint is not None:
             self._raw_cache[self.endpoint.key] = self.query_one(ParamForm).raw_values()
         self.endpoint = None  # set again once the form is built
@@ -648,6 +678,7 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
         self.app.notify("Secrets are shown in the Request tab." if self.show_secrets else "Secrets are masked again.")
 
     async def toggle_docs(self) -> None:
+        await self.hidden_parts_mounted()
         switcher = self.query_one("#panel-switcher", ContentSwitcher)
         if switcher.current == "docs":
             switcher.current = "workspace"
