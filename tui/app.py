@@ -1,7 +1,7 @@
 """PlaygroundApp: themes, global keys, the command palette and the provider tabs. Nothing else.
 
-The panels (tui/widgets/provider_panel.py) hold the logic. Start-up: the packs are parsed before
-the first frame and the first provider's panel is
+The panels (tui/widgets/provider_panel.py) hold the logic. Start-up: the packs are loaded (from
+their disk cache, tui.core.packcache) before the first frame and the first provider's panel is
 composed with the screen, so the first painted frame is the ready screen (no loading screen
 replaced later); what it does not show (pager, docs, the hidden response tabs) is mounted just
 after it, the other panels' parts when first shown, and the embedded sandbox is started in a
@@ -187,13 +187,14 @@ class PlaygroundApp(App):
         yield Footer()
 
     def _load_providers(self) -> None:
-        """Parse the packs on the event loop before the first frame: about 20 ms, less than a frame
-        that shows a loading screen and the second one that replaces it (and a thread parsing them
-        competed with that frame for the interpreter anyway)."""
+        """Load the packs on the event loop before the first frame: a few ms from the disk cache
+        (tui.core.packcache; parsing them is about 20 ms), less than a frame that shows a loading
+        screen and the second one that replaces it (a thread parsing them competed with that frame
+        for the interpreter anyway). The cache is written after the first paint when it changed."""
         from tui.core.packs import load_providers
 
         try:
-            providers, warnings = load_providers(self._extra_pack_dirs())
+            providers, warnings = load_providers(self._extra_pack_dirs(), disk_cache=True)
         except Exception as exc:  # never stop start-up
             providers, warnings = [], [f"The provider packs could not be loaded: {exc}"]
         self.providers = providers
@@ -214,7 +215,23 @@ class PlaygroundApp(App):
 
             self._sandbox_started = asyncio.Event()
             self.call_after_refresh(self._start_sandbox)  # after the first panel is painted
+        self.call_after_refresh(self._save_pack_cache)
         self.call_after_refresh(self._freeze_heap)
+
+    def _save_pack_cache(self) -> None:
+        from tui.core.packs import disk_cache_stale
+
+        if disk_cache_stale():
+            self._write_pack_cache()
+
+    @work(thread=True, group="pack-cache", description="save the pack cache")
+    def _write_pack_cache(self) -> None:
+        from tui.core.packs import save_disk_cache
+
+        try:
+            save_disk_cache()
+        except Exception:  # only a cache: the packs are parsed again next time
+            pass
 
     def _remember_theme(self, theme) -> None:
         if theme.name != self.settings.theme:
