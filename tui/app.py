@@ -215,8 +215,9 @@ class PlaygroundApp(App):
 
             self._sandbox_started = asyncio.Event()
             self.call_after_refresh(self._start_sandbox)  # after the first panel is painted
+        else:  # (with the embedded sandbox, once it has started: one collection, not two)
+            self.call_after_refresh(self._freeze_heap)
         self.call_after_refresh(self._save_pack_cache)
-        self.call_after_refresh(self._freeze_heap)
 
     def _save_pack_cache(self) -> None:
         from tui.core.packs import disk_cache_stale
@@ -304,7 +305,7 @@ class PlaygroundApp(App):
             self.sandbox_url = origin
             for panel in self.query(ProviderPanel):
                 panel.set_sandbox_origin(origin)
-            self.call_after_refresh(self._freeze_heap)  # the sandbox's data too
+        self.call_after_refresh(self._freeze_heap)  # start-up's objects and the sandbox's data
         if self._sandbox_started is not None:
             self._sandbox_started.set()
 
