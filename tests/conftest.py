@@ -11,6 +11,7 @@ def _isolated_dirs(tmp_path, monkeypatch):
     data = tmp_path / "data"
     monkeypatch.setenv("APIPLAY_CONFIG_DIR", str(cfg))
     monkeypatch.setenv("APIPLAY_DATA_DIR", str(data))
+    monkeypatch.setenv("APIPLAY_CACHE_DIR", str(tmp_path / "cache"))
     for var in (
         "APIPLAY_GOCACHE_TOKEN", "APIPLAY_NOOSFERO_TOKEN", "APIPLAY_NOOSFERO_LOGIN",
         "APIPLAY_NOOSFERO_PASSWORD", "APIPLAY_TRACKINGRAM_EMAIL", "APIPLAY_TRACKINGRAM_TOKEN",

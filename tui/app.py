@@ -1,8 +1,11 @@
 """PlaygroundApp: themes, global keys, the command palette and the provider tabs. Nothing else.
 
-The panels (tui/widgets/provider_panel.py) hold the logic. Start-up paints first and loads
-later: packs are parsed and the embedded sandbox is started in a thread worker; only the
-visible panel mounts its heavy parts, the others when first shown.
+The panels (tui/widgets/provider_panel.py) hold the logic. Start-up: the packs are loaded (from
+their disk cache, tui.core.packcache) before the first frame and the first provider's panel is
+composed with the screen, so the first painted frame is the ready screen (no loading screen
+replaced later); what it does not show (pager, docs, the hidden response tabs) is mounted just
+after it, the other panels' parts when first shown, and the embedded sandbox is started in a
+thread once the first screen is painted.
 
 Stable widget ids (snapshot tests, benchmarks and `apiplay screenshot` rely on them):
   #providers                 TabbedContent of the provider panels; pane ids "tab-<provider id>"
@@ -16,7 +19,7 @@ Stable widget ids (snapshot tests, benchmarks and `apiplay screenshot` rely on t
     #response: #status-line, #response-tabs (#tab-body, #tab-headers, #tab-tree, #tab-raw, #tab-request,
                #tab-explain) with #body-viewer, #headers-view, #body-tree, #raw-viewer, #request-view, #explain-view
     #panel-switcher (#workspace | #docs)
-  #app-loading               shown until the providers are loaded
+  #no-providers              shown instead of the tabs when no pack could be loaded
 
 Deterministic output for snapshots: APIPLAY_FREEZE_TIMINGS=1 (or freeze_timings=True) shows
 times and countdowns as fixed text.
@@ -32,8 +35,6 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
-
-from tui import messages as M
 
 
 def _endpoint_commands():
@@ -162,19 +163,76 @@ class PlaygroundApp(App):
     # ---- start-up ---------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        self._quiet_collector()
+        from tui.widgets.provider_panel import ProviderPanel
+
+        self._load_providers()
         yield Header()
-        yield Static("Loading providers…", id="app-loading")
+        if self.providers:
+            first = self.providers[0]
+            self._active_id = first.id
+            # the first panel is composed whole, so the first frame is the ready screen; the others
+            # mount their parts when first shown (ProviderPanel.ensure_built)
+            with TabbedContent(id="providers"):
+                for p in self.providers:
+                    with TabPane(Content(p.name), id=f"tab-{p.id}"):
+                        panel = ProviderPanel(p, target=self.target or self.settings.target_for(p.id),
+                                              sandbox_origin=self.sandbox_url or "", id=f"panel-{p.id}",
+                                              eager=p is first)
+                        if p is first:  # as _provider_tab sets it, but before the first frame
+                            self.sub_title = f"{p.name} · {panel.target}"
+                        yield panel
+        else:
+            yield Static("No provider pack could be loaded.", id="no-providers")
         yield Footer()
+
+    def _load_providers(self) -> None:
+        """Load the packs on the event loop before the first frame: a few ms from the disk cache
+        (tui.core.packcache; parsing them is about 20 ms), less than a frame that shows a loading
+        screen and the second one that replaces it (a thread parsing them competed with that frame
+        for the interpreter anyway). The cache is written after the first paint when it changed."""
+        from tui.core.packs import load_providers
+
+        try:
+            providers, warnings = load_providers(self._extra_pack_dirs(), disk_cache=True)
+        except Exception as exc:  # never stop start-up
+            providers, warnings = [], [f"The provider packs could not be loaded: {exc}"]
+        self.providers = providers
+        self.load_warnings.extend(warnings)
 
     def on_mount(self) -> None:
         for w in self.settings_warnings:
             self.notify(w, title="Settings", severity="warning", timeout=10)
         for w in self.theme_warnings:
             self.notify(w, title="Theme", severity="warning")
+        for w in self.load_warnings:
+            self.notify(w, title="Providers", severity="warning", timeout=8)
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        self._load()
+        if not self.sandbox_url:
+            import asyncio
+
+            self._sandbox_started = asyncio.Event()
+            self.call_after_refresh(self._start_sandbox)  # after the first panel is painted
+        else:  # (with the embedded sandbox, once it has started: one collection, not two)
+            self.call_after_refresh(self._freeze_heap)
+        self.call_after_refresh(self._save_pack_cache)
+
+    def _save_pack_cache(self) -> None:
+        from tui.core.packs import disk_cache_stale
+
+        if disk_cache_stale():
+            self._write_pack_cache()
+
+    @work(thread=True, group="pack-cache", description="save the pack cache")
+    def _write_pack_cache(self) -> None:
+        from tui.core.packs import save_disk_cache
+
+        try:
+            save_disk_cache()
+        except Exception:  # only a cache: the packs are parsed again next time
+            pass
 
     def _remember_theme(self, theme) -> None:
         if theme.name != self.settings.theme:
@@ -189,14 +247,6 @@ class PlaygroundApp(App):
             save_settings(update)
         except Exception as exc:  # a read-only config dir must not crash the app
             self.call_from_thread(self.notify, f"Could not save the settings: {exc}", severity="warning")
-
-    @work(thread=True, exclusive=True, group="startup")
-    def _load(self) -> None:
-        # the embedded sandbox starts once the first panel is painted (_start_sandbox): off the critical path
-        from tui.core.packs import load_providers
-
-        providers, warnings = load_providers(self._extra_pack_dirs())
-        self.post_message(M.ProvidersLoaded(providers, list(warnings), (self.sandbox_url or "").rstrip("/")))
 
     async def sandbox_ready(self) -> None:
         """Wait until the embedded sandbox has started (or failed to); at once with an external one."""
@@ -224,6 +274,19 @@ class PlaygroundApp(App):
             if self.sandbox_server is not None:
                 self.sandbox_server.stop()
 
+    def _quiet_collector(self) -> None:
+        """Before start-up builds the screen: freeze the heap as it is (modules, almost only) without
+        collecting it first, so the collections that start-up's allocations trigger walk only the new
+        objects (two or three full passes over Textual's modules took 0.1-0.2 s before the first
+        frame). Only when nothing is frozen yet (the process' first app): the garbage frozen with it
+        is the few hundred objects the imports left. _freeze_heap collects and freezes once the first
+        screen is painted."""
+        import gc
+
+        if gc.get_freeze_count() == 0:
+            gc.freeze()
+        gc.set_threshold(max(gc.get_threshold()[0], 10_000), 20, 20)
+
     def _freeze_heap(self) -> None:
         """Move everything alive after start-up (modules, widgets, packs, the embedded sandbox's data)
         out of the collector's sight: a full collection then walks only what came later, instead of
@@ -242,7 +305,7 @@ class PlaygroundApp(App):
             self.sandbox_url = origin
             for panel in self.query(ProviderPanel):
                 panel.set_sandbox_origin(origin)
-            self.call_after_refresh(self._freeze_heap)  # the sandbox's data too
+        self.call_after_refresh(self._freeze_heap)  # start-up's objects and the sandbox's data
         if self._sandbox_started is not None:
             self._sandbox_started.set()
 
@@ -254,35 +317,6 @@ class PlaygroundApp(App):
             return (d,) if d.is_dir() else ()
         except Exception:
             return ()
-
-    async def on_providers_loaded(self, message: M.ProvidersLoaded) -> None:
-        from tui.widgets.provider_panel import ProviderPanel
-
-        self.providers = message.providers
-        self.sandbox_url = message.sandbox_origin or self.sandbox_url
-        for w in [*self.load_warnings, *message.warnings]:
-            self.notify(w, title="Providers", severity="warning", timeout=8)
-        panes = [
-            TabPane(Content(p.name), ProviderPanel(p, target=self.target or self.settings.target_for(p.id),
-                                                   sandbox_origin=self.sandbox_url or "", id=f"panel-{p.id}"),
-                    id=f"tab-{p.id}")
-            for p in self.providers
-        ]
-        await self.query_one("#app-loading").remove()
-        tabs = TabbedContent(id="providers")
-        for pane in panes:  # as if composed: no add_pane round trips, no late activation events
-            tabs.compose_add_child(pane)
-        await self.mount(tabs, before=self.query_one(Footer))
-        if self.providers:
-            self._active_id = self.providers[0].id
-            await self.active_panel_built()
-        self.refresh_bindings()
-        self.call_after_refresh(self._freeze_heap)
-        if not self.sandbox_url:
-            import asyncio
-
-            self._sandbox_started = asyncio.Event()
-            self.call_after_refresh(self._start_sandbox)  # after the first panel is painted
 
     async def active_panel_built(self):
         panel = self.active_panel

@@ -1127,9 +1127,54 @@ _cache: dict[tuple[str, int, int, bool], Provider] = {}
 _cache_lock = threading.Lock()
 
 
+#: the on-disk cache (tui.core.packcache), used by load_providers(disk_cache=True)
+_disk = {"read": False, "keys": frozenset()}  # read yet; the keys the cache file holds
+_last_keys: list[tuple] = []  # the keys of the packs the last load_providers returned
+
+
 def clear_cache() -> None:
+    """Forget the parsed packs (and that the disk cache was read)."""
     with _cache_lock:
         _cache.clear()
+        _disk.update(read=False, keys=frozenset())
+
+
+def _pack_key(p: Path, st, builtin: bool) -> tuple[str, int, int, bool]:
+    return (str(p.resolve()), st.st_mtime_ns, st.st_size, builtin)
+
+
+def _read_disk_cache() -> None:
+    from . import packcache
+
+    entries = packcache.read()
+    with _cache_lock:
+        if _disk["read"]:
+            return
+        for key, prov in entries.items():
+            _cache.setdefault(key, prov)
+        _disk.update(read=True, keys=frozenset(entries))
+
+
+def disk_cache_stale() -> bool:
+    """True when the packs the last load_providers(disk_cache=True) returned are not all (or not
+    only) what the disk cache holds: save_disk_cache() would write it."""
+    with _cache_lock:
+        return _disk["read"] and set(_last_keys) != set(_disk["keys"])
+
+
+def save_disk_cache() -> bool:
+    """Write the packs the last load_providers returned to the disk cache (atomically), if it does not
+    hold exactly them. False when there was nothing to write. Raises OSError if it cannot be written."""
+    from . import packcache
+
+    with _cache_lock:
+        entries = {k: _cache[k] for k in _last_keys if k in _cache}
+        if set(entries) == set(_disk["keys"]):
+            return False
+    packcache.write(entries)
+    with _cache_lock:
+        _disk["keys"] = frozenset(entries)
+    return True
 
 
 def _parse_bytes(raw: bytes, source: str, yaml_hint: bool | None) -> Any:
@@ -1175,7 +1220,7 @@ def load_pack(path: str | Path, *, builtin: bool | None = None) -> Provider:
     except OSError as exc:
         raise PackError([f"{p}: cannot read the file ({exc.strerror or exc})"], str(p)) from None
     is_builtin = builtin if builtin is not None else p.resolve().parent == BUILTIN_DIR
-    key = (str(p.resolve()), st.st_mtime_ns, st.st_size, is_builtin)
+    key = _pack_key(p, st, is_builtin)
     with _cache_lock:
         hit = _cache.get(key)
     if hit is not None:
@@ -1196,11 +1241,18 @@ def _builtin_files() -> list[Path]:
     return [BUILTIN_DIR / f"{pid}.json" for pid in BUILTIN_IDS]
 
 
-def load_providers(extra_dirs: Iterable[str | Path] = ()) -> tuple[list[Provider], list[str]]:
-    """The built-in providers, then every pack in `extra_dirs`. Broken packs become warnings."""
+def load_providers(extra_dirs: Iterable[str | Path] = (), *, disk_cache: bool = False) -> tuple[list[Provider], list[str]]:
+    """The built-in providers, then every pack in `extra_dirs`. Broken packs become warnings.
+
+    `disk_cache`: take the packs whose files did not change from the on-disk cache
+    (tui.core.packcache) instead of parsing them; save_disk_cache() then writes it when needed.
+    """
     providers: list[Provider] = []
     warnings: list[str] = []
     ids: dict[str, str] = {}
+    keys: list[tuple] = []
+    if disk_cache and not _disk["read"]:
+        _read_disk_cache()
 
     def add(path: Path, builtin: bool) -> None:
         try:
@@ -1221,6 +1273,10 @@ def load_providers(extra_dirs: Iterable[str | Path] = ()) -> tuple[list[Provider
             return
         ids[prov.id] = str(path)
         providers.append(prov)
+        try:
+            keys.append(_pack_key(path, path.stat(), builtin))
+        except OSError:
+            pass
 
     for f in _builtin_files():
         add(f, True)
@@ -1238,6 +1294,8 @@ def load_providers(extra_dirs: Iterable[str | Path] = ()) -> tuple[list[Provider
             continue
         for f in files:
             add(f, False)
+    if disk_cache:
+        _last_keys[:] = keys
     return providers, warnings
 
 

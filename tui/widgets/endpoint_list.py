@@ -12,7 +12,10 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input, OptionList
+from rich.cells import cell_len
 from textual.widgets.option_list import Option
+
+from tui.widgets.line_input import LineInput
 
 #: method -> theme variable of its badge
 METHOD_STYLE = {
@@ -67,6 +70,49 @@ def endpoint_prompt(endpoint) -> Content:
     )
 
 
+class EndpointOptions(OptionList):
+    """An OptionList that keeps its rendered options over a resize that leaves their width alone.
+
+    Textual's OptionList drops every rendered option and its line map on each Resize event. The
+    first one arrives just after the first frame, when the list was already rendered at its final
+    width, so the whole list was rendered twice at start-up (a third of a frame's time here).
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._render_widths: set[int] = set()  # the widths the cached renders were made at
+        self._line_widths: set[int] = set()  # the widths the line map was made at
+        #: the widest line of any prompt (set with the options): at any width from this one up, no
+        #: prompt wraps, so each option's height is the same
+        self.prompt_width = 0
+
+    def _clear_caches(self) -> None:
+        self._render_widths, self._line_widths = set(), set()
+        super()._clear_caches()
+
+    def _update_lines(self) -> None:
+        if self.scrollable_content_region:
+            self._line_widths.add(self.scrollable_content_region.width)
+        super()._update_lines()
+
+    def _get_option_render(self, option, style):
+        self._render_widths.add(self.scrollable_content_region.width)
+        return super()._get_option_render(option, style)
+
+    def _on_resize(self, event) -> None:
+        width = {self.scrollable_content_region.width}
+        if self._render_widths <= width:  # the rendered options fit: keep them
+            event.prevent_default()  # (Textual calls OptionList's own handler after this one)
+            if not self._line_widths <= width and not self._same_heights(self._line_widths | width):
+                self._line_cache.clear()  # measured at another width (before the scrollbar appeared)
+                self._line_widths = set()
+            self.refresh()
+
+    def _same_heights(self, widths: set[int]) -> bool:
+        padding = self.get_component_styles("option-list--option").padding.width
+        return bool(self.prompt_width) and min(widths) - padding >= self.prompt_width
+
+
 class EndpointList(Vertical):
     """A filter box over an OptionList. Posts :class:`EndpointList.Chosen` on enter or click."""
 
@@ -92,8 +138,8 @@ class EndpointList(Vertical):
         self._shown: list = []
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="Find endpoint (ctrl+f): method, path, words", id="endpoint-filter", compact=True)
-        yield OptionList(id="endpoint-options")
+        yield LineInput(placeholder="Find endpoint (ctrl+f): method, path, words", id="endpoint-filter", compact=True)
+        yield EndpointOptions(id="endpoint-options")
 
     def on_mount(self) -> None:
         self.apply_filter("")
@@ -113,10 +159,14 @@ class EndpointList(Vertical):
 
             shown.sort(key=rank)
         self._shown = shown
-        self.option_list.set_options(self._options(shown))
+        options = list(self._options(shown))
+        ol = self.option_list
+        if isinstance(ol, EndpointOptions):
+            ol.prompt_width = max((cell_len(line) for o in options for line in o.prompt.plain.split("\n")), default=0)
+        ol.set_options(options)
         first = self._first_enabled()
         if first is not None:
-            self.option_list.highlighted = first
+            ol.highlighted = first
         self.border_subtitle = f"{len(shown)} of {len(self.provider.endpoints)}"
 
     def _options(self, endpoints: list) -> Iterable[Option]:

@@ -79,9 +79,11 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
     ProviderPanel #panel-loading { padding: 1 2; color: $text-muted; }
     """
 
-    def __init__(self, provider, *, target: str = "sandbox", sandbox_origin: str = "", **kwargs) -> None:
+    def __init__(self, provider, *, target: str = "sandbox", sandbox_origin: str = "", eager: bool = False,
+                 **kwargs) -> None:
         super().__init__(**kwargs)
         self.provider = provider
+        self._eager = eager  # composed whole (the first panel at start-up), not built when first shown
         if not provider.targets.sandbox_path:  # a custom provider: there is no simulator to talk to
             target = "live"
         self.target = target
@@ -190,15 +192,8 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
 
     # ---- building ---------------------------------------------------------------------------
 
-    def compose(self) -> ComposeResult:
-        yield Static(f"Loading {self.provider.name}…", id="panel-loading")
-
-    async def ensure_built(self) -> None:
-        """Mount the heavy children (first time the panel is shown)."""
-        if self.built or self._building:
-            return
-        self._building = True
-        await self.query_one("#panel-loading").remove()
+    def _parts(self) -> tuple:
+        """The panel's children: the top bars; the endpoint list; the workspace (beside the list)."""
         top = Vertical(TargetBar(id="target-bar"), RateMeter(self.meter_snapshot, id="rate-meter"), id="panel-top")
         request_side = Vertical(
             Static(Content.styled("No endpoint chosen yet.", "$text-muted"), id="endpoint-title"),
@@ -208,19 +203,75 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
                        id="send-row"),
             id="request-side",
         )
-        workspace = Vertical(request_side, Pager(id="pager"), ResponseView(id="response"), id="workspace")
+        # the pager (hidden until a paged endpoint is chosen) and the docs pane: mount_hidden_parts
+        workspace = Vertical(request_side, ResponseView(id="response"), id="workspace")
+        switcher = ContentSwitcher(workspace, initial="workspace", id="panel-switcher")
+        return top, EndpointList(self.provider, id="endpoints"), switcher
+
+    _hidden_mounts: tuple = ()
+    _hidden_ready = False
+
+    def mount_hidden_parts(self) -> None:
+        """Mount what the first screen does not show (once): the pager, hidden until a paged endpoint
+        is chosen, and the docs pane. Runs just after the panel is first painted, or earlier when
+        something needs them (choosing an endpoint, the docs: see hidden_parts_mounted)."""
+        if self._hidden_mounts or not self.built or not self.is_attached:
+            return
         from tui.widgets.docs_pane import DocsPane
 
-        switcher = ContentSwitcher(workspace, DocsPane(self.provider, id="docs"), initial="workspace", id="panel-switcher")
-        # the endpoint list first, focused at once, so keys typed while the rest mounts are not lost
-        main = Horizontal(EndpointList(self.provider, id="endpoints"), id="panel-main")
-        await self.mount_all([top, main])
+        docs = DocsPane(self.provider, id="docs")
+        docs.display = False  # as ContentSwitcher does for a child that is not the current one
+        self._hidden_mounts = (self.query_one("#workspace").mount(Pager(id="pager"), after="#request-side"),
+                               self.query_one("#panel-switcher", ContentSwitcher).mount(docs))
+
+    async def hidden_parts_mounted(self) -> None:
+        """Mount the hidden parts now if they are not yet, and wait until they are (the pager's
+        buttons exist once it has composed), the response view's too: an endpoint is chosen
+        (this runs) before anything is sent."""
+        if self._hidden_ready:
+            return
+        self.mount_hidden_parts()
+        for mounting in self._hidden_mounts:
+            await mounting
+        if self._hidden_mounts:
+            await self.query_one(ResponseView).hidden_parts_mounted()  # before any answer is shown
+            self._hidden_ready = True
+
+    def compose(self) -> ComposeResult:
+        if self._eager:
+            top, endpoints, switcher = self._parts()
+            yield top
+            yield Horizontal(endpoints, switcher, id="panel-main")
+        else:
+            yield Static(f"Loading {self.provider.name}…", id="panel-loading")
+
+    def on_mount(self) -> None:
+        if self._eager:
+            self._building = True
+            self._built()
+
+    def _built(self) -> None:
         if getattr(self.app, "_active_id", None) == self.provider.id:
             # (focusing a widget in a hidden pane would make TabbedContent switch to it)
             self.query_one("#endpoint-filter").focus()
-        await main.mount(switcher)
         self.built = True
         self._refresh_target()
+        self.call_after_refresh(self.mount_hidden_parts)
+
+    async def ensure_built(self) -> None:
+        """Mount the heavy children (first time the panel is shown)."""
+        if self.built or self._building:
+            return
+        self._building = True
+        await self.query_one("#panel-loading").remove()
+        top, endpoints, switcher = self._parts()
+        # the endpoint list first, focused at once, so keys typed while the rest mounts are not lost
+        main = Horizontal(endpoints, id="panel-main")
+        await self.mount_all([top, main])
+        if getattr(self.app, "_active_id", None) == self.provider.id:
+            self.query_one("#endpoint-filter").focus()
+        await main.mount(switcher)
+        self._built()
 
     @work(thread=True, group="store")
     def _store_credentials(self, creds: dict) -> None:
@@ -253,6 +304,7 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
             self.query_one(ParamForm).focus_first()
 
     async def choose(self, endpoint) -> None:
+        await self.hidden_parts_mounted()  # the pager
         if self.endpoint is not None:
             self._raw_cache[self.endpoint.key] = self.query_one(ParamForm).raw_values()
         self.endpoint = None  # set again once the form is built
@@ -670,6 +722,7 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
         self.app.notify("Secrets are shown in the Request tab." if self.show_secrets else "Secrets are masked again.")
 
     async def toggle_docs(self) -> None:
+        await self.hidden_parts_mounted()
         switcher = self.query_one("#panel-switcher", ContentSwitcher)
         if switcher.current == "docs":
             switcher.current = "workspace"

@@ -53,6 +53,11 @@ def status_line(exchange, note: str = "") -> Content:
     return Content.assemble(*parts)
 
 
+#: the tabs whose contents are mounted after the first paint: (title, pane id)
+_LATER_TABS = (("Headers", "tab-headers"), ("Tree", "tab-tree"), ("Raw", "tab-raw"), ("Request", "tab-request"),
+               ("Explain", "tab-explain"))
+
+
 class TabText(Static):
     """The text of a tab that is often hidden (Headers, Request, Explain).
 
@@ -107,27 +112,62 @@ class ResponseView(Vertical):
         self.raw_loaded_for = None
 
     def compose(self) -> ComposeResult:
+        # What the first screen shows: the status line and the Body tab's viewer. The rest (the
+        # truncated-body bar, the filter box, the other tabs' contents) is mounted just after the
+        # first paint (mount_hidden_parts): fewer widgets to style and lay out before it.
         yield Static(Content.styled("Nothing sent yet · type to find an endpoint, enter, fill the form, ctrl+s"
                                      " · F2 next provider · ctrl+p jump · F1 help", "$text-muted"),
                      id="status-line")
-        yield TruncatedBar(id="truncated-bar")  # shown when the body was cut at the cap
         with TabbedContent(id="response-tabs"):
             with TabPane("Body", id="tab-body"):
-                yield ResponseFilter(id="response-filter")  # the JMESPath box (f6)
                 yield ResponseBody(id="body-viewer")
-            with TabPane("Headers", id="tab-headers"):
-                with VerticalScroll():
-                    yield TabText("", id="headers-view")
-            with TabPane("Tree", id="tab-tree"):
-                yield JsonTree(id="body-tree")
-            with TabPane("Raw", id="tab-raw"):
-                yield JsonViewer(highlight=False, id="raw-viewer")
-            with TabPane("Request", id="tab-request"):
-                with VerticalScroll():
-                    yield TabText("", id="request-view")
-            with TabPane("Explain", id="tab-explain"):
-                with VerticalScroll():
-                    yield TabText("", id="explain-view")
+            for title, pane_id in _LATER_TABS:
+                yield TabPane(title, id=pane_id)
+
+    # ---- mounted after the first paint --------------------------------------------------------
+
+    _hidden_mounted = False
+    _hidden_mounts: list = []
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self.mount_hidden_parts)
+
+    def mount_hidden_parts(self) -> None:
+        """Mount what the first screen does not show (once). The leaf widgets (texts, viewer, tree) can
+        be queried and written to as soon as this returns; the filter box and the truncated-body bar
+        have their parts once mounted (hidden_parts_mounted)."""
+        if self._hidden_mounted or not self.is_attached:
+            return
+        self._hidden_mounted = True
+        mounts = self._hidden_mounts = []
+        mounts.append(self.mount(TruncatedBar(id="truncated-bar"), after="#status-line"))  # a body cut at the cap
+        mounts.append(self.query_one("#tab-body", TabPane).mount(ResponseFilter(id="response-filter"),  # f6
+                                                                 before="#body-viewer"))
+        self._scrolling_text("#tab-headers", "headers-view")
+        mounts.append(self.query_one("#tab-tree", TabPane).mount(JsonTree(id="body-tree")))
+        mounts.append(self.query_one("#tab-raw", TabPane).mount(JsonViewer(highlight=False, id="raw-viewer")))
+        self._scrolling_text("#tab-request", "request-view")
+        self._scrolling_text("#tab-explain", "explain-view")
+
+    async def hidden_parts_mounted(self) -> None:
+        """Mount the hidden parts now if they are not yet, and wait until they are."""
+        self.mount_hidden_parts()
+        mounts, self._hidden_mounts = self._hidden_mounts, []
+        for mounting in mounts:
+            await mounting
+
+    def _scrolling_text(self, pane: str, text_id: str) -> None:
+        # mounted one inside the other (not VerticalScroll(Static(...)), whose child would only exist
+        # once the scroll composes): the text can be written to at once
+        scroll = VerticalScroll()
+        self.query_one(pane, TabPane).mount(scroll)
+        self._hidden_mounts.append(scroll.mount(TabText("", id=text_id)))
+
+    def query_one(self, selector, expect_type=None):
+        """Any look-up inside the view first mounts the hidden parts (an answer shown before they were)."""
+        if not self._hidden_mounted:
+            self.mount_hidden_parts()
+        return super().query_one(selector, expect_type)
 
     # ---- filling ---------------------------------------------------------------------------
 

@@ -1,0 +1,185 @@
+"""Start-up: the first frame is the ready screen, and what it does not show is mounted after it.
+
+The first provider's panel is composed with the screen (no loading screen replaced later); the
+response view's hidden tabs, the filter box and the truncated-body bar are mounted just after the
+first paint, and an answer shown before that still lands in them; the endpoint list keeps its
+rendered options over a resize that leaves its width alone.
+"""
+
+from __future__ import annotations
+
+from textual.widgets import TabbedContent
+
+from tui.app import PlaygroundApp
+from tui.core.model import Exchange, PreparedRequest
+from tui.widgets.endpoint_list import EndpointOptions
+from tui.widgets.response_view import ResponseView
+
+sandbox_url = "http://127.0.0.1:9"  # nothing is sent in these tests
+
+
+async def test_the_first_frame_shows_the_first_panel_built_and_focused():
+    app = PlaygroundApp(sandbox_url=sandbox_url)
+    seen = []
+    display = app._display
+
+    def first_frame(screen, update) -> None:
+        display(screen, update)
+        if update is not None and not seen:
+            panel = app.active_panel
+            seen.append((panel is not None and panel.built, bool(panel and panel.query("#endpoint-options")),
+                         getattr(app.focused, "id", None)))
+
+    app._display = first_frame
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        assert seen and seen[0] == (True, True, "endpoint-filter")
+        assert [p.id for p in app.providers] == ["gocache", "noosfero", "trackingram"]
+        assert app.query_one("#providers", TabbedContent).active == "tab-gocache"
+        assert not app.query("#app-loading")
+        assert app.sub_title == f"{app.providers[0].name} · sandbox"
+        # the other panels are built when first shown
+        assert not app.panel("noosfero").built
+        panel = await app.show_provider("noosfero")
+        assert panel.built and panel.query("#endpoint-options")
+
+
+def _exchange() -> Exchange:
+    request = PreparedRequest(provider_id="gocache", endpoint_key="GET /things", method="GET",
+                              url="http://example.test/things")
+    return Exchange(request=request, status=200, reason="OK", headers=(("x-lazy", "yes"), ("content-type", "text/plain")),
+                    body=b"hello", elapsed_s=0.01, size=5)
+
+
+async def test_an_answer_shown_before_the_hidden_tabs_mounted_is_in_them_when_opened():
+    app = PlaygroundApp(sandbox_url=sandbox_url)
+    async with app.run_test(size=(160, 48)) as pilot:
+        view = app.active_panel.query_one(ResponseView)
+        # straight after start-up, before the first paint's callbacks: the hidden parts may not be there
+        view._hidden_mounted = False
+        for widget in view.query("#headers-view, #request-view, #explain-view, #raw-viewer, #body-tree, "
+                                 "#truncated-bar, #response-filter"):
+            await widget.remove()
+        assert not view.query("#headers-view")
+        view.show_exchange(_exchange())
+        view.show_request("curl http://example.test/things")
+        await pilot.pause()
+        tabs = view.query_one("#response-tabs", TabbedContent)
+        tabs.active = "tab-headers"
+        await pilot.pause()
+        assert "x-lazy: yes" in str(app.query_one("#headers-view").render())
+        assert "curl http://example.test/things" in str(app.query_one("#request-view").render())
+        assert "Nothing to explain" in str(app.query_one("#explain-view").render())
+        for selector in ("#raw-viewer", "#body-tree", "#truncated-bar", "#response-filter"):
+            assert len(view.query(selector)) == 1, selector
+
+
+async def test_hidden_response_parts_are_mounted_after_the_first_paint():
+    app = PlaygroundApp(sandbox_url=sandbox_url)
+    counts = []
+    display = app._display
+
+    def frame(screen, update) -> None:
+        display(screen, update)
+        if update is not None and not counts:
+            counts.append(len(app.query("#headers-view, #raw-viewer, #body-tree, #response-filter")))
+
+    app._display = frame
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert counts == [0]  # not in the first frame
+        view = app.active_panel.query_one(ResponseView)
+        assert view._hidden_mounted
+        assert len(view.query("#headers-view, #raw-viewer, #body-tree, #response-filter")) == 4
+
+
+async def test_the_pager_and_docs_are_mounted_after_the_first_paint_or_when_needed():
+    app = PlaygroundApp(sandbox_url=sandbox_url)
+    counts = []
+    display = app._display
+
+    def frame(screen, update) -> None:
+        display(screen, update)
+        if update is not None and not counts:
+            counts.append(len(app.query("#pager, #docs")))
+
+    app._display = frame
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert counts == [0]
+        assert len(app.active_panel.query("#pager, #docs")) == 2
+        # a panel built when shown, an endpoint chosen at once: the pager is there for it
+        panel = await app.show_provider("noosfero")
+        assert not panel.query("#pager")
+        endpoint = next(e for e in panel.provider.endpoints if e.key == "GET /communities")
+        await panel.choose(endpoint)
+        await pilot.pause()
+        pager = panel.query_one("#pager")
+        assert pager.has_class("-paged") and pager.display
+        await panel.toggle_docs()
+        await pilot.pause()
+        assert panel.query_one("#panel-switcher").current == "docs"
+        assert panel.query_one("#docs-markdown")
+
+
+async def test_the_endpoint_list_keeps_its_rendered_options_over_a_same_width_resize():
+    app = PlaygroundApp(sandbox_url=sandbox_url)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        options = app.active_panel.query_one("#endpoint-options", EndpointOptions)
+        cache = options._option_render_cache
+        rendered = {key: cache.get(key) for key in list(cache.keys())}
+        assert rendered
+        width = options.scrollable_content_region.width
+        await pilot.resize_terminal(160, 40)  # shorter: the list keeps its width
+        await pilot.pause()
+        await pilot.pause()
+        assert options.scrollable_content_region.width == width
+        kept = [key for key, strips in rendered.items() if options._option_render_cache.get(key) is strips]
+        assert kept, "a resize that left the width alone made the list render every option again"
+        # a real width change still drops them (they were made for another width)
+        options.styles.width = 60
+        await pilot.pause()
+        await pilot.pause()
+        assert options.scrollable_content_region.width != width
+        assert not [key for key, strips in rendered.items() if options._option_render_cache.get(key) is strips]
+        assert options._render_widths <= {options.scrollable_content_region.width}
+
+
+def test_the_heap_is_frozen_before_start_up_builds_the_screen():
+    """In a fresh process (as a user starts it): the modules are frozen out of the collector's sight
+    before the first panel is made, so start-up's collections do not walk them; once the screen is
+    painted the heap is collected and frozen again."""
+    import subprocess
+    import sys
+    import textwrap
+
+    code = textwrap.dedent("""
+        import asyncio, gc
+        from tui.app import PlaygroundApp
+        from tui.widgets import provider_panel
+        seen = {}
+        init = provider_panel.ProviderPanel.__init__
+        def spy(self, *a, **k):
+            seen.setdefault("frozen_at_first_panel", gc.get_freeze_count())
+            init(self, *a, **k)
+        provider_panel.ProviderPanel.__init__ = spy
+        async def main():
+            assert gc.get_freeze_count() == 0
+            app = PlaygroundApp(sandbox_url="http://127.0.0.1:9")
+            async with app.run_test(size=(160, 48)) as pilot:
+                for _ in range(50):
+                    await pilot.pause(0.02)
+                    if gc.get_freeze_count() > seen["frozen_at_first_panel"]:
+                        break
+                print(seen["frozen_at_first_panel"], gc.get_freeze_count(), gc.get_threshold()[0])
+        asyncio.run(main())
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr[-2000:]
+    at_first_panel, after, threshold = map(int, out.stdout.split())
+    assert at_first_panel > 10_000  # Textual's and apiplay's modules
+    assert after > at_first_panel  # _freeze_heap ran after the first paint (widgets, packs)
+    assert threshold >= 10_000
