@@ -99,3 +99,33 @@ def test_without_disk_cache_nothing_is_read_or_written(monkeypatch):
     providers, _ = packs.load_providers()
     assert len(providers) == 3 and not packs.disk_cache_stale()
     assert not packcache.cache_file().exists()
+
+
+class _Planted:
+    """What a planted cache file would carry: an object whose unpickling runs a command."""
+
+    def __reduce__(self):
+        return (os.system, ("echo planted > /dev/null",))
+
+
+def test_a_cache_that_names_anything_but_the_pack_model_is_not_loaded(monkeypatch):
+    packs.load_providers(disk_cache=True)
+    assert packs.save_disk_cache()
+    good = pickle.loads(packcache.cache_file().read_bytes())
+    good["entries"][("x", 0, 0, True)] = _Planted()
+    packcache.cache_file().write_bytes(pickle.dumps(good))
+    called = []
+    monkeypatch.setattr(os, "system", lambda cmd: called.append(cmd) or 0)
+    assert packcache.read() == {}
+    assert called == []  # never reached: the unpickler refused to name os.system
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="owners and modes")
+def test_a_cache_file_others_can_write_is_ignored():
+    packs.load_providers(disk_cache=True)
+    assert packs.save_disk_cache()
+    assert len(packcache.read()) == 3
+    packcache.cache_file().chmod(0o666)
+    assert packcache.read() == {}
+    packcache.cache_file().chmod(0o644)
+    assert len(packcache.read()) == 3

@@ -8,8 +8,10 @@ so an edited pack is parsed again; the whole file is ignored when it was written
 of the loader or of Python, or is missing, truncated or corrupt (any error while reading it). It is
 written atomically (temp file, rename), so a crash never leaves half a cache.
 
-The cache lives in the user's own cache dir, like the packs in their config dir: whoever can write
-there can already change what apiplay runs.
+The cache lives in the user's own cache dir, like the packs in their config dir. It is still read
+defensively: a file not owned by the user, or writable by others, is ignored, and the unpickler
+builds only the pack model's classes and plain containers (nothing else can be named in it, so
+a planted file cannot run code).
 
 No Textual here.
 """
@@ -56,13 +58,47 @@ def _stamp() -> tuple:
     return (FORMAT, sys.version_info[:2], tuple(files))
 
 
+#: the only globals a cache file may name, besides the classes of tui.core.model
+_SAFE_BUILTINS = frozenset({"tuple", "list", "dict", "set", "frozenset", "str", "int", "float", "bool",
+                            "bytes", "complex", "NoneType"})
+
+
+class _ModelUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if module == "tui.core.model" and not name.startswith("_"):
+            from . import model
+
+            found = getattr(model, name, None)
+            if isinstance(found, type):
+                return found
+        elif module == "builtins" and name in _SAFE_BUILTINS:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the pack cache")
+
+
+def _trusted(path: Path) -> bool:
+    """The user's own file, that nobody else can write (on systems with owners and modes)."""
+    if not hasattr(os, "getuid"):
+        return True
+    try:
+        st = path.stat()
+    except OSError:
+        return False
+    return st.st_uid == os.getuid() and not st.st_mode & 0o022
+
+
 def read() -> dict[Key, Any]:
     """The cached providers by key; {} when there is no usable cache (never raises)."""
+    import io
+
     from .model import Provider
 
     try:
-        data = pickle.loads(cache_file().read_bytes())
-    except Exception:  # missing, unreadable, truncated, corrupt, from another version: not used
+        path = cache_file()
+        if not _trusted(path):
+            return {}
+        data = _ModelUnpickler(io.BytesIO(path.read_bytes())).load()
+    except Exception:  # missing, unreadable, truncated, corrupt, from another version, forbidden: not used
         return {}
     if not isinstance(data, dict) or data.get("stamp") != _stamp():
         return {}
