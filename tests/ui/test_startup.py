@@ -183,3 +183,22 @@ def test_the_heap_is_frozen_before_start_up_builds_the_screen():
     assert at_first_panel > 10_000  # Textual's and apiplay's modules
     assert after > at_first_panel  # _freeze_heap ran after the first paint (widgets, packs)
     assert threshold >= 10_000
+
+
+async def test_a_panel_shown_later_is_moved_out_of_the_collectors_sight_once_settled():
+    """A full collection would otherwise walk the new panel's widgets (65-120 ms holding the GIL)."""
+    import gc
+
+    app = PlaygroundApp(sandbox_url=sandbox_url)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        panel = await app.show_provider("trackingram")
+        for _ in range(100):
+            if panel._hidden_ready:
+                break
+            await pilot.pause(0.02)
+        await pilot.pause(0.1)
+        viewer = panel.query_one("#body-viewer")
+        tracked = gc.get_objects()
+        assert not any(o is panel or o is viewer for o in tracked)  # frozen: not in any generation
+        del tracked
