@@ -34,7 +34,9 @@ from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import Header, Static, TabbedContent, TabPane
+
+from tui.widgets.key_bar import KeyBar
 
 
 def _endpoint_commands():
@@ -184,7 +186,7 @@ class PlaygroundApp(App):
                         yield panel
         else:
             yield Static("No provider pack could be loaded.", id="no-providers")
-        yield Footer()
+        yield KeyBar()  # the footer: one line redrawn in place (Textual's Footer rebuilt ~20 widgets)
 
     def _load_providers(self) -> None:
         """Load the packs on the event loop before the first frame: a few ms from the disk cache
