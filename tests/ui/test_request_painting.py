@@ -178,3 +178,26 @@ async def test_a_long_value_still_scrolls_inside_its_field(sandbox_url):
         assert field.virtual_size.width >= width + 20
         assert field.scroll_offset.x > 0  # scrolled to keep the cursor in view
         assert field.value == "9" * (width + 20)
+
+
+async def test_the_next_page_is_painted_without_a_layout_pass(sandbox_url, monkeypatch):
+    """A new body of another length and a new pager position: the viewer's scrollbars and the
+    pager's fixed-width position take it without re-arranging the screen."""
+    counter = LayoutCounter(monkeypatch)
+    app = PlaygroundApp(sandbox_url=sandbox_url)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(app, pilot)
+        panel = await choose(app, pilot, "trackingram", "GET /trackerGps")
+        panel.query_one("#param-form").set_raw("limit", "3")
+        await send_and_wait(pilot, panel)
+        await send_and_wait(pilot, panel)
+        await pilot.pause(0.1)
+        viewer = panel.query_one("#json-viewer")
+        lines_before = viewer.virtual_size.height
+        position_before = panel.query_one("#pager").position_text
+        counter.on = True
+        await send_and_wait(pilot, panel, key="ctrl+n")  # next page
+        await pilot.pause(0.1)
+        assert panel.query_one("#pager").position_text != position_before
+        assert viewer.virtual_size.height != lines_before or viewer.document.line_count == lines_before
+        assert counter.layouts == 0, counter.frames

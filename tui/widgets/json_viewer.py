@@ -76,6 +76,7 @@ class JsonViewer(ScrollView, can_focus=True):
         padding: 0 1;
         background: $surface;
         scrollbar-gutter: stable;
+        overflow-y: scroll;  /* always there: its coming and going would lay the screen out */
     }
     JsonViewer:focus {
         border: tall $border;
@@ -181,26 +182,25 @@ class JsonViewer(ScrollView, can_focus=True):
         return Size(min(width, MAX_LINE_CHARS + 40), document.line_count)
 
     def _set_virtual_size(self, document: Document) -> None:
-        self.virtual_size = self._virtual_size_for(document)
-
-    def _grow(self, document: Document) -> None:
-        """A growth tick: more lines below. Setting ``virtual_size`` lays the whole screen out
-        (3-8 ms a tick on a busy 2-core machine, competing with the frames of the keys typed
-        meanwhile); the viewer's own size does not depend on its line count unless its height is
-        auto, so only the scrollbars, and the lines on screen if they were past the end, change."""
+        """Set the scrollable size for `document` (a new one, or more lines of the same: a growth
+        tick). Setting ``virtual_size`` lays the whole screen out (3-8 ms a tick on a busy 2-core
+        machine, 30 ms for an answer's frame, competing with the frames of keys typed meanwhile);
+        the viewer's own size does not depend on its content unless its height is auto, so only the
+        scrollbars change, and the vertical one is always shown (overflow-y: scroll). A layout pass
+        is left for when the horizontal scrollbar appears or goes."""
         old = self.virtual_size
         size = self._virtual_size_for(document)
         height = self.styles.height
-        if size.width != old.width or height is None or height.is_auto:
+        if height is None or height.is_auto or not self.is_mounted:
             self.virtual_size = size
             return
         bars = (self.show_vertical_scrollbar, self.show_horizontal_scrollbar)
         self.set_reactive(JsonViewer.virtual_size, size)
         self._scroll_update(size)
         if (self.show_vertical_scrollbar, self.show_horizontal_scrollbar) != bars:
-            self.refresh(layout=True)  # a scrollbar appeared: the content region changes
-        elif int(self.scroll_offset.y) + self.scrollable_content_region.height > old.height:
-            self.refresh()  # lines on screen were past the end
+            self.refresh(layout=True)  # a scrollbar appeared or went: the content region changes
+        elif size != old:
+            self.refresh()
 
     def _measure_width(self, document: Document) -> None:
         if not document.width_known:
@@ -216,7 +216,7 @@ class JsonViewer(ScrollView, can_focus=True):
             return
         complete = document.complete  # read before the counts: nothing is missed
         if document.line_count != self.virtual_size.height or complete:
-            self._grow(document)
+            self._set_virtual_size(document)
             self.border_title = Content(document.problem or "")  # Content: never parsed as markup
             self._update_subtitle()
         if complete:

@@ -14,7 +14,7 @@ class Pager(Horizontal):
     Pager { height: 1; width: 1fr; display: none; }
     Pager.-paged { display: block; }
     Pager > Button { margin: 0 1 0 0; min-width: 8; }
-    Pager > #pager-position { width: auto; height: 1; padding: 0 1; }
+    Pager > #pager-position { width: 48; height: 1; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
     Pager > ProgressBar { width: 40; display: none; }
     Pager.-fetching > ProgressBar { display: block; }
     Pager > #pager-status { width: 1fr; height: 1; color: $text-muted; }
@@ -43,7 +43,7 @@ class Pager(Horizontal):
         position = self.query_one("#pager-position", Static)
         if getattr(position, "_shown_text", None) != text:  # the same text: no update, no layout pass
             position._shown_text = text
-            position.update(Content.styled(text, "bold"))
+            position.update(Content.styled(text, "bold"), layout=False)  # a fixed width: no layout pass
         self.query_one("#pager-first", Button).disabled = not can_prev
         self.query_one("#pager-prev", Button).disabled = not can_prev
         self.query_one("#pager-next", Button).disabled = not can_next
