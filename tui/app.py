@@ -100,6 +100,9 @@ class PlaygroundApp(App):
 
     def __init__(self, target: str | None = None, theme: str | None = None, sandbox_url: str | None = None,
                  sandbox_options: dict[str, Any] | None = None, *, freeze_timings: bool | None = None) -> None:
+        from tui.core.allocator import share_one_arena
+
+        share_one_arena()  # before any thread allocates: a large body's peak memory (tui/core/allocator.py)
         super().__init__()
         from tui.core.settings import load_settings
 

@@ -56,6 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from tui.core.allocator import share_one_arena
+
+    share_one_arena()  # before any thread allocates: a large body's peak memory (tui/core/allocator.py)
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
