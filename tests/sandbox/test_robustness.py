@@ -141,3 +141,16 @@ def test_noosfero_article_by_path_glob(client):
                 NF + f"/profiles/{prof}/articles/" + blog_child["path"].replace("/", "%2F")):
         r = client.get(url, params={"key": "path"})
         assert r.status_code == 200 and r.json()["id"] == blog_child["id"], url
+
+
+def test_digits_that_are_not_decimal_are_not_ids(client, ana_token):
+    """"¹".isdigit() is true but int() refuses it: such ids, ttls and form keys are plain text (a 404
+    or a 400), never a 500 (found by the fuzzer)."""
+    for path in ("/communities/¹", "/articles/²", "/people/³/communities", "/users/¹"):
+        r = client.get(NF + path, params={"private_token": ana_token})
+        assert r.status_code in (400, 404), (path, r.status_code, r.text[:200])
+    r = client.get(GC + "/cache/example.com.br", headers=H, params={"ttl": "¹"})
+    assert r.status_code < 500, r.text[:200]
+    r = client.post(NF + "/communities", params={"private_token": ana_token},
+                    data={"community[name]": "Superscripts", "community[category_ids][¹]": "2"})
+    assert r.status_code < 500, r.text[:200]

@@ -27,8 +27,8 @@ def _table(header: Iterable[str], rows: Iterable[Iterable[object]]) -> list[str]
 
 
 def _status_sort(code: str) -> tuple[int, str]:
-    digits = "".join(ch if ch.isdigit() else "9" for ch in code)
-    return (int(digits) if digits.isdigit() else 999, code)
+    digits = "".join(ch if ch.isdecimal() else "9" for ch in code)
+    return (int(digits) if digits.isdecimal() else 999, code)
 
 
 def _plural(n: int, word: str) -> str:

@@ -222,7 +222,7 @@ def _resolve_refs(doc: Any, probs: _Problems) -> Any:
             part = part.replace("~1", "/").replace("~0", "~")
             if isinstance(node, dict) and part in node:
                 node = node[part]
-            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            elif isinstance(node, list) and part.isdecimal() and int(part) < len(node):
                 node = node[int(part)]
             else:
                 probs.add(where, f"$ref {ref!r} points to nothing")

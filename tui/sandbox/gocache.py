@@ -467,7 +467,7 @@ class GoCacheApp:
             v = _s(value).strip()
             if key in BOOL_SETTINGS and v not in ("true", "false"):
                 return _err(400, f"Parameter {key} is invalid: expected true or false")
-            if key in INT_SETTINGS and not v.lstrip("-").isdigit():
+            if key in INT_SETTINGS and not v.lstrip("-").isdecimal():
                 return _err(400, f"Parameter {key} is invalid: expected a whole number")
             if key in ENUM_SETTINGS and v not in ENUM_SETTINGS[key]:
                 return _err(400, f"Parameter {key} is invalid: expected one of "
@@ -536,7 +536,7 @@ class GoCacheApp:
         if rtype not in DNS_TYPES:
             return _err(400, "Parameter type is invalid: expected one of " + ", ".join(DNS_TYPES))
         ttl = _s(p["ttl"]).strip()
-        if not ttl.isdigit():
+        if not ttl.isdecimal():
             return _err(400, "Parameter ttl is invalid: expected seconds")
         name = _s(p["name"]).strip().lower().rstrip(".")
         if name in ("@", ""):
@@ -894,7 +894,7 @@ class GoCacheApp:
     # ------------------------------------------------------------------ security
     def _bot_target(self, req: Request) -> dict[str, Any] | Response:
         key = req.path_args["domain_or_namespace_id"].strip().lower()
-        if key.isdigit():  # a namespace id: the sandbox's namespaces are 1..len(domains)
+        if key.isdecimal():  # a namespace id: the sandbox's namespaces are 1..len(domains)
             names = sorted(self.domains)
             if 1 <= int(key) <= len(names):
                 return self.domains[names[int(key) - 1]]

@@ -297,7 +297,7 @@ class NoosferoApp:
                 items = [x for x in items if str(x.get(key)).lower() == val.lower()]
         cats = p.get("category_ids")
         if cats:
-            wanted = {int(c) for c in as_list(cats) if str(c).isdigit()}
+            wanted = {int(c) for c in as_list(cats) if str(c).isdecimal()}
             items = [x for x in items if wanted & set(x.get("category_ids", []))]
         for key, op in (("from", "ge"), ("until", "le"), ("timestamp", "ge_upd")):
             val = p.get(key)
@@ -311,7 +311,7 @@ class NoosferoApp:
                     else:
                         items = [x for x in items if x.get("updated_at", x["created_at"]) >= ts]
         ref = p.get("reference_id")
-        if ref and str(ref).isdigit():
+        if ref and str(ref).isdecimal():
             ref_id = int(ref)
             items = [x for x in items if (x["id"] < ref_id if "oldest" in p else x["id"] > ref_id)]
         order = str(p.get("order") or "created_at DESC").strip()
@@ -332,7 +332,7 @@ class NoosferoApp:
     def profile(self, ident: Any, kind: str | None = None, key: str | None = None) -> dict[str, Any] | None:
         text = str(ident)
         prof = None
-        if key == "identifier" or not text.isdigit():
+        if key == "identifier" or not text.isdecimal():
             prof = next((p for p in self.db["profiles"].values() if p["identifier"] == text), None)
         else:
             prof = self.db["profiles"].get(int(text))
@@ -342,7 +342,7 @@ class NoosferoApp:
 
     def article(self, ident: Any) -> dict[str, Any] | None:
         text = str(ident)
-        return self.db["articles"].get(int(text)) if text.isdigit() else None
+        return self.db["articles"].get(int(text)) if text.isdecimal() else None
 
     def user_of(self, person_id: int) -> dict[str, Any] | None:
         return self.db["users"].get(person_id)
@@ -598,7 +598,7 @@ class NoosferoApp:
 
 def _parse_time(value: Any) -> int | None:
     text = str(value).strip()
-    if text.isdigit():
+    if text.isdecimal():
         return int(text)
     for fmt in ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M:%S", "%Y-%m-%d"):
         try:

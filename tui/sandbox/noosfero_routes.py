@@ -165,7 +165,7 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
 
     def gone(kind: str, text: str) -> Response:
         """DELETE of something already deleted answers 200 again (N5); of what never was, 404."""
-        if text.isdigit() and (kind, int(text)) in app.deleted:
+        if text.isdecimal() and (kind, int(text)) in app.deleted:
             return body_response(200, True, 204, f"The {kind} has been removed.")
         return not_found()
 
@@ -224,11 +224,11 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
             if b in out:
                 out[b] = str(out[b]).lower() not in ("false", "0", "")
         if "parent_id" in out:
-            out["parent_id"] = int(out["parent_id"]) if str(out["parent_id"]).isdigit() else None
+            out["parent_id"] = int(out["parent_id"]) if str(out["parent_id"]).isdecimal() else None
         if "tag_list" in data:
             out["tags"] = [t.strip() for t in str(data["tag_list"]).split(",") if t.strip()]
         if "category_ids" in data:
-            out["category_ids"] = [int(c) for c in as_list(data["category_ids"]) if str(c).isdigit()]
+            out["category_ids"] = [int(c) for c in as_list(data["category_ids"]) if str(c).isdecimal()]
         return out
 
     def create_article(req: Request, prof: dict[str, Any], parent: int | None = None) -> Response:
@@ -399,7 +399,7 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
             if isinstance(prof, Response):
                 return prof
             ident = req.path_args["id"]
-            if P(req).get("key") == "path" or not ident.isdigit():
+            if P(req).get("key") == "path" or not ident.isdecimal():
                 art = next((a for a in db["articles"].values()
                             if a["profile_id"] == prof["id"] and app.article_path(a) == ident), None)
             else:
@@ -444,7 +444,7 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
     @route("GET", "/articles/{id}/comments/{comment_id}")
     @with_article
     def comment_get(req: Request, art: dict[str, Any]) -> Response:
-        com = db["comments"].get(int(req.path_args["comment_id"])) if req.path_args["comment_id"].isdigit() else None
+        com = db["comments"].get(int(req.path_args["comment_id"])) if req.path_args["comment_id"].isdecimal() else None
         if com is None or com["article_id"] != art["id"]:
             return not_found()
         return app.present(req, app.comment_entity(com, req.user))  # type: ignore[attr-defined]
@@ -463,7 +463,7 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
         cid = app.next_id("comment")
         com = {"id": cid, "article_id": art["id"], "body": body, "title": data.get("title") or p.get("title"),
                "author_id": req.user["person_id"], "created_at": BASE_S + cid,  # type: ignore[attr-defined]
-               "reply_of_id": int(reply) if str(reply or "").isdigit() else None,
+               "reply_of_id": int(reply) if str(reply or "").isdecimal() else None,
                "paragraph_uuid": data.get("paragraph_uuid")}
         db["comments"][cid] = com
         return json_response(201, app.comment_entity(com, req.user))  # type: ignore[attr-defined]
@@ -472,7 +472,7 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
     @with_article
     def comment_delete(req: Request, art: dict[str, Any]) -> Response:
         text = req.path_args["comment_id"]
-        com = db["comments"].get(int(text)) if text.isdigit() else None
+        com = db["comments"].get(int(text)) if text.isdecimal() else None
         if com is None or com["article_id"] != art["id"]:
             return gone("comment", text)
         user = req.user  # type: ignore[attr-defined]
@@ -498,7 +498,7 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
     @route("GET", "/users/{id}")
     def user_get(req: Request) -> Response:
         text = req.path_args["id"]
-        user = db["users"].get(int(text)) if text.isdigit() else None
+        user = db["users"].get(int(text)) if text.isdecimal() else None
         if user is None:
             return not_found()
         return app.present(req, app.user_entity(user, req.user))  # type: ignore[attr-defined]
@@ -858,26 +858,26 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
     @with_profile()
     def roles(req: Request, prof: dict[str, Any]) -> Response:
         pid = P(req).get("person_id")
-        return app.present_list(req, roles_of(prof, int(pid) if str(pid or "").isdigit() else None),
+        return app.present_list(req, roles_of(prof, int(pid) if str(pid or "").isdecimal() else None),
                                 lambda x: x, default=50, cap=50)
 
     @route("POST", "/profiles/{id}/roles/assign", "required")
     @with_profile()
     def roles_assign(req: Request, prof: dict[str, Any]) -> Response:
         p = P(req)
-        if not str(p.get("person_id") or "").isdigit():
+        if not str(p.get("person_id") or "").isdecimal():
             return missing("person_id")
         pid = int(p["person_id"])
         extra = prof.setdefault("extra_roles", {}).setdefault(pid, set())
         for rid in as_list(p.get("role_ids")):
-            if str(rid).isdigit():
+            if str(rid).isdecimal():
                 extra.add(int(rid))
                 if int(rid) == 1:
                     prof["admins"].add(pid)
                 if int(rid) == 2:
                     prof["members"].add(pid)
         for rid in as_list(p.get("remove_role_ids")):
-            if str(rid).isdigit():
+            if str(rid).isdecimal():
                 extra.discard(int(rid))
                 if int(rid) == 1:
                     prof["admins"].discard(pid)
@@ -901,7 +901,7 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
     @route("GET", "/categories/{id}", "none")
     def category(req: Request) -> Response:
         text = req.path_args["id"]
-        cat = db["categories"].get(int(text)) if text.isdigit() else None
+        cat = db["categories"].get(int(text)) if text.isdecimal() else None
         if cat is None:
             return not_found()
         p = P(req)
@@ -927,13 +927,13 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
     def tasks(req: Request) -> Response:
         items = my_tasks(req.user)  # type: ignore[attr-defined]
         status = P(req).get("status")
-        if status and str(status).isdigit():
+        if status and str(status).isdecimal():
             items = [t for t in items if t["status"] == int(status)]
         return app.present_list(req, items, te, cap=50)
 
     def find_task(req: Request) -> dict[str, Any] | Response:
         text = req.path_args["id"]
-        task = db["tasks"].get(int(text)) if text.isdigit() else None
+        task = db["tasks"].get(int(text)) if text.isdecimal() else None
         if task is None:
             return not_found()
         if task not in my_tasks(req.user):  # type: ignore[attr-defined]
@@ -997,7 +997,7 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
             if isinstance(prof, Response):
                 return prof
             text = req.path_args["id"]
-            task = db["tasks"].get(int(text)) if text.isdigit() else None
+            task = db["tasks"].get(int(text)) if text.isdecimal() else None
             if task is None or task["target_id"] != prof["id"]:
                 return not_found()
             return app.present(req, app.task_entity(task, content=True))
@@ -1177,7 +1177,7 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
 
     def find_block(text: str) -> tuple[int, int, int, int] | None:
         """(block id, owner profile id or 0 for the environment, box id, position)."""
-        if not text.isdigit():
+        if not text.isdecimal():
             return None
         bid = int(text)
         box_id, pos = divmod(bid, 10)
@@ -1233,7 +1233,7 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
     @route("GET", "/domains/{id}", "none")
     def domain_get(req: Request) -> Response:
         text = req.path_args["id"]
-        d = db["domains"].get(int(text)) if text.isdigit() else None
+        d = db["domains"].get(int(text)) if text.isdecimal() else None
         if d is None:
             return not_found()
         return app.present(req, domain_entity(d))
@@ -1277,7 +1277,7 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
         sid = app.next_id("scrap")
         reply = data.get("scrap_id")
         scrap = {"id": sid, "content": content, "sender_id": req.user["person_id"],  # type: ignore[attr-defined]
-                 "receiver_id": prof["id"], "scrap_id": int(reply) if str(reply or "").isdigit() else None,
+                 "receiver_id": prof["id"], "scrap_id": int(reply) if str(reply or "").isdecimal() else None,
                  "created_at": BASE_S + sid}
         db["scraps"][sid] = scrap
         return json_response(201, app.scrap_entity(scrap))
@@ -1286,7 +1286,7 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
     def scrap_replies(req: Request) -> Response:
         prof = app.profile(req.path_args["profile_id"])
         text = req.path_args["id"]
-        scrap = db["scraps"].get(int(text)) if text.isdigit() else None
+        scrap = db["scraps"].get(int(text)) if text.isdecimal() else None
         if prof is None or scrap is None or scrap["receiver_id"] != prof["id"]:
             return not_found()
         return app.present(req, [app.scrap_entity(s) for s in db["scraps"].values() if s["scrap_id"] == scrap["id"]])
@@ -1393,7 +1393,7 @@ def install(app: NoosferoApp) -> None:  # noqa: C901 - one place for every route
 
     def push_target(req: Request) -> int:
         tid = P(req).get("target_id")
-        return int(tid) if str(tid or "").isdigit() else req.user["id"]  # type: ignore[attr-defined]
+        return int(tid) if str(tid or "").isdecimal() else req.user["id"]  # type: ignore[attr-defined]
 
     @route("GET", "/push_notification_plugin/device_tokens", "required")
     def push_tokens(req: Request) -> Response:

@@ -199,7 +199,7 @@ def as_list(value: Any) -> list[Any]:
         return value
     if isinstance(value, dict):
         def order(k: str) -> tuple[int, Any]:
-            return (0, int(k)) if k.isdigit() else (1, k)
+            return (0, int(k)) if k.isdecimal() else (1, k)
 
         return [value[k] for k in sorted(value, key=order)]
     return [value]
