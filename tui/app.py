@@ -459,9 +459,8 @@ class PlaygroundApp(App):
     _footer_timer = None
 
     def refresh_bindings(self) -> None:
-        """Rebuild the footer only when what it shows changes: each rebuild makes ~30 widgets (it ran
-        twice per request, most of a small request's time). "Cancel" appears only for a request still
-        running after 0.3 s, so a fast request leaves the footer alone."""
+        """Tell the footer (KeyBar) only when what it shows changes. "Cancel" appears only for a
+        request still running after 0.3 s, so a fast request leaves the footer alone."""
         try:
             state = (id(self.screen), len(self.screen_stack), self._active_id,
                      tuple(self.check_action("panel", (n,)) for n in self._FOOTER_ACTIONS))

@@ -12,16 +12,6 @@ from typing import Any
 from textual.message import Message
 
 
-class ProvidersLoaded(Message):
-    """Packs parsed (in a thread) and, when needed, the embedded sandbox started."""
-
-    def __init__(self, providers: list, warnings: list[str], sandbox_origin: str) -> None:
-        super().__init__()
-        self.providers = providers
-        self.warnings = warnings
-        self.sandbox_origin = sandbox_origin
-
-
 class RequestFinished(Message):
     """A request (or a login) of a panel ended: `result` is a core Result, or `error` a plain message."""
 

@@ -16,6 +16,15 @@ from tui.widgets.provider_panel import BUSY_DELAY_S
 from tui.widgets.rate_meter import RateMeter
 
 
+async def trackers(app, pilot, limit: str | None = None):
+    """Trackingram's tracker list, chosen in the panel (with its limit set)."""
+    await ready(app, pilot)
+    panel = await choose(app, pilot, "trackingram", "GET /trackerGps")
+    if limit is not None:
+        panel.query_one("#param-form").set_raw("limit", limit)
+    return panel
+
+
 class LayoutCounter:
     """Counts the screen's layout passes and the frames, and what each frame redrew."""
 
@@ -46,8 +55,7 @@ async def test_a_fast_repeated_request_is_painted_without_a_layout_pass(sandbox_
     counter = LayoutCounter(monkeypatch)
     app = PlaygroundApp(sandbox_url=sandbox_url)
     async with app.run_test(size=(160, 48)) as pilot:
-        await ready(app, pilot)
-        panel = await choose(app, pilot, "trackingram", "GET /trackerGps")
+        panel = await trackers(app, pilot)
         await send_and_wait(pilot, panel)  # the first answer may lay out (new tabs, pager, footer keys)
         await send_and_wait(pilot, panel)
         await pilot.pause(0.1)
@@ -84,9 +92,7 @@ async def test_a_slow_request_shows_sending_and_the_button_says_so(sandbox_url):
 async def test_hidden_tabs_show_the_latest_answer_when_opened(sandbox_url):
     app = PlaygroundApp(sandbox_url=sandbox_url)
     async with app.run_test(size=(160, 48)) as pilot:
-        await ready(app, pilot)
-        panel = await choose(app, pilot, "trackingram", "GET /trackerGps")
-        panel.query_one("#param-form").set_raw("limit", "3")
+        panel = await trackers(app, pilot, limit="3")
         await send_and_wait(pilot, panel)
         panel.query_one("#param-form").set_raw("limit", "4")
         await send_and_wait(pilot, panel)
@@ -108,8 +114,7 @@ async def test_hidden_tabs_show_the_latest_answer_when_opened(sandbox_url):
 async def test_the_meter_counts_the_answer_at_once_and_draws_it_a_frame_later(sandbox_url):
     app = PlaygroundApp(sandbox_url=sandbox_url)
     async with app.run_test(size=(160, 48)) as pilot:
-        await ready(app, pilot)
-        panel = await choose(app, pilot, "trackingram", "GET /trackerGps")
+        panel = await trackers(app, pilot)
         meter = panel.query_one(RateMeter)
         await send_and_wait(pilot, panel)
         used = meter.snapshot.used
@@ -124,8 +129,7 @@ async def test_a_shown_tab_gets_an_answer_that_came_while_a_dialog_was_open(sand
 
     app = PlaygroundApp(sandbox_url=sandbox_url)
     async with app.run_test(size=(160, 48)) as pilot:
-        await ready(app, pilot)
-        panel = await choose(app, pilot, "trackingram", "GET /trackerGps")
+        panel = await trackers(app, pilot)
         panel.query_one("#response-tabs").active = "tab-request"
         panel.query_one("#param-form").set_raw("limit", "3")
         await send_and_wait(pilot, panel)
@@ -148,8 +152,7 @@ async def test_typing_in_a_field_does_not_lay_the_screen_out_while_the_preview_k
     counter = LayoutCounter(monkeypatch)
     app = PlaygroundApp(sandbox_url=sandbox_url)
     async with app.run_test(size=(160, 48)) as pilot:
-        await ready(app, pilot)
-        panel = await choose(app, pilot, "trackingram", "GET /trackerGps")
+        panel = await trackers(app, pilot)
         field = next(i for i in panel.query("#param-form Input") if (i.id or "").endswith("limit"))
         field.focus()
         await pilot.pause(0.1)
@@ -166,8 +169,7 @@ async def test_a_long_value_still_scrolls_inside_its_field(sandbox_url):
     """LineInput sets the field's scrollable width itself: the cursor stays in view past the edge."""
     app = PlaygroundApp(sandbox_url=sandbox_url)
     async with app.run_test(size=(160, 48)) as pilot:
-        await ready(app, pilot)
-        panel = await choose(app, pilot, "trackingram", "GET /trackerGps")
+        panel = await trackers(app, pilot)
         field = next(i for i in panel.query("#param-form Input") if (i.id or "").endswith("limit"))
         field.focus()
         field.value = ""
@@ -186,9 +188,7 @@ async def test_the_next_page_is_painted_without_a_layout_pass(sandbox_url, monke
     counter = LayoutCounter(monkeypatch)
     app = PlaygroundApp(sandbox_url=sandbox_url)
     async with app.run_test(size=(160, 48)) as pilot:
-        await ready(app, pilot)
-        panel = await choose(app, pilot, "trackingram", "GET /trackerGps")
-        panel.query_one("#param-form").set_raw("limit", "3")
+        panel = await trackers(app, pilot, limit="3")
         await send_and_wait(pilot, panel)
         await send_and_wait(pilot, panel)
         await pilot.pause(0.1)

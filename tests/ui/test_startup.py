@@ -18,19 +18,29 @@ from tui.widgets.response_view import ResponseView
 sandbox_url = "http://127.0.0.1:9"  # nothing is sent in these tests
 
 
-async def test_the_first_frame_shows_the_first_panel_built_and_focused():
-    app = PlaygroundApp(sandbox_url=sandbox_url)
-    seen = []
+def on_first_frame(app, look) -> list:
+    """A list that gets `look()` as it is right after the app's first painted frame."""
+    seen: list = []
     display = app._display
 
-    def first_frame(screen, update) -> None:
+    def frame(screen, update) -> None:
         display(screen, update)
         if update is not None and not seen:
-            panel = app.active_panel
-            seen.append((panel is not None and panel.built, bool(panel and panel.query("#endpoint-options")),
-                         getattr(app.focused, "id", None)))
+            seen.append(look())
 
-    app._display = first_frame
+    app._display = frame
+    return seen
+
+
+async def test_the_first_frame_shows_the_first_panel_built_and_focused():
+    app = PlaygroundApp(sandbox_url=sandbox_url)
+
+    def look():
+        panel = app.active_panel
+        return (panel is not None and panel.built, bool(panel and panel.query("#endpoint-options")),
+                getattr(app.focused, "id", None))
+
+    seen = on_first_frame(app, look)
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
         assert seen and seen[0] == (True, True, "endpoint-filter")
@@ -76,15 +86,7 @@ async def test_an_answer_shown_before_the_hidden_tabs_mounted_is_in_them_when_op
 
 async def test_hidden_response_parts_are_mounted_after_the_first_paint():
     app = PlaygroundApp(sandbox_url=sandbox_url)
-    counts = []
-    display = app._display
-
-    def frame(screen, update) -> None:
-        display(screen, update)
-        if update is not None and not counts:
-            counts.append(len(app.query("#headers-view, #raw-viewer, #body-tree, #response-filter")))
-
-    app._display = frame
+    counts = on_first_frame(app, lambda: len(app.query("#headers-view, #raw-viewer, #body-tree, #response-filter")))
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
         await pilot.pause()
@@ -96,15 +98,7 @@ async def test_hidden_response_parts_are_mounted_after_the_first_paint():
 
 async def test_the_pager_and_docs_are_mounted_after_the_first_paint_or_when_needed():
     app = PlaygroundApp(sandbox_url=sandbox_url)
-    counts = []
-    display = app._display
-
-    def frame(screen, update) -> None:
-        display(screen, update)
-        if update is not None and not counts:
-            counts.append(len(app.query("#pager, #docs")))
-
-    app._display = frame
+    counts = on_first_frame(app, lambda: len(app.query("#pager, #docs")))
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
         await pilot.pause()

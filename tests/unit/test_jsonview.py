@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 
@@ -318,6 +319,29 @@ def test_non_ascii_case_insensitive_search_scans_pieces_not_lines(small_chunks):
     assert all(doc.line(line)[col : col + 9] == "São Paulo" for line, col in matches)
 
 
+@contextlib.contextmanager
+def counted_collections():
+    """The generations of the garbage collections started inside, with the collector set to run
+    often (every 200 allocations: without a pause, formatting sets off hundreds)."""
+    import gc
+
+    collections: list[int] = []
+
+    def callback(phase, info):
+        if phase == "start":
+            collections.append(info["generation"])
+
+    threshold = gc.get_threshold()
+    gc.collect()
+    gc.set_threshold(200, 10, 10)
+    gc.callbacks.append(callback)
+    try:
+        yield collections
+    finally:
+        gc.callbacks.remove(callback)
+        gc.set_threshold(*threshold)
+
+
 def test_formatting_a_large_array_triggers_no_garbage_collection(small_chunks, monkeypatch):
     """Each piece's parsed value dies by reference counting: its allocation must not set off
     collections (they walk everything young and hold the GIL: UI stalls of 50-100 ms)."""
@@ -326,21 +350,8 @@ def test_formatting_a_large_array_triggers_no_garbage_collection(small_chunks, m
     monkeypatch.setattr(jsonview, "CHUNK_BYTES", 50_000)  # pieces of many more objects than free lists hold
     items = [{"id": i, "name": f"n{i}", "tags": ["a", "b"]} for i in range(20000)]
     body = orjson.dumps(items)
-    collections = []
-
-    def callback(phase, info):
-        if phase == "start":
-            collections.append(info["generation"])
-
-    threshold = gc.get_threshold()
-    gc.collect()
-    gc.set_threshold(200, 10, 10)  # without the pause: a collection every 200 dicts, hundreds in all
-    gc.callbacks.append(callback)
-    try:
+    with counted_collections() as collections:
         doc = prepare(body, progressive=False)
-    finally:
-        gc.callbacks.remove(callback)
-        gc.set_threshold(*threshold)
     assert gc.isenabled()
     assert len(doc._pieces) > 15
     assert doc.text() == orjson.dumps(items, option=orjson.OPT_INDENT_2).decode()
@@ -353,21 +364,8 @@ def test_formatting_a_large_object_triggers_no_garbage_collection(monkeypatch):
     monkeypatch.setattr(jsonview, "KEEP_DATA_LIMIT", 50_000)
     value = {"items": [{"id": i, "name": f"n{i}"} for i in range(20000)]}
     body = orjson.dumps(value)
-    collections = []
-
-    def callback(phase, info):
-        if phase == "start":
-            collections.append(info["generation"])
-
-    threshold = gc.get_threshold()
-    gc.collect()
-    gc.set_threshold(200, 10, 10)
-    gc.callbacks.append(callback)
-    try:
+    with counted_collections() as collections:
         doc = prepare(body)
-    finally:
-        gc.callbacks.remove(callback)
-        gc.set_threshold(*threshold)
     assert gc.isenabled()
     assert not doc.has_data
     assert doc.text() == orjson.dumps(value, option=orjson.OPT_INDENT_2).decode()

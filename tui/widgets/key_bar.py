@@ -145,9 +145,6 @@ class KeyBar(Widget, can_focus=False):
             return Strip.blank(width, self.rich_style)
         return self._line(width)
 
-    def on_resize(self) -> None:
-        self._strip = None
-
     # ---- clicks -------------------------------------------------------------------------------
 
     def on_click(self, event: events.Click) -> None:

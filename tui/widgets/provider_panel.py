@@ -263,8 +263,7 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
         move out of the collector's sight). The panel lives as long as the app: without this, a full
         collection walks its ~90,000 objects, 65-120 ms holding the GIL, e.g. while the user types
         and a large answer is prepared."""
-        self.mount_hidden_parts()
-        await self.hidden_parts_mounted()
+        await self.hidden_parts_mounted()  # mounts them first
         import gc
 
         gc.freeze()

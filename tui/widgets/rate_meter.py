@@ -115,11 +115,9 @@ class RateMeter(Horizontal):
         if snapshot is None and self.source is not None:
             snapshot = self.source()
         self.snapshot = snapshot
-        if after_frame:
-            self._paint_token = token = object()
-            self.call_after_refresh(lambda: self._paint_token is token and self._paint(snapshot))
+        if after_frame:  # draws whatever is the latest by then: a later refresh_meter wins either way
+            self.call_after_refresh(lambda: self._paint(self.snapshot))
         else:
-            self._paint_token = None
             self._paint(snapshot)
         self.set_class(bool(snapshot and snapshot.blocked_for > 0), "-blocked")
         if self.counting and self._timer is None:
@@ -127,8 +125,6 @@ class RateMeter(Horizontal):
         elif not self.counting and self._timer is not None:
             self._timer.stop()
             self._timer = None
-
-    _paint_token: object | None = None
 
     def _paint(self, snapshot: Any) -> None:
         self.query_one("#meter-text", Static).update(describe(snapshot), layout=False)  # one fixed line

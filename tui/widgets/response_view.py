@@ -176,10 +176,6 @@ class ResponseView(Vertical):
         self.query_one("#status-line", Static).update(content if isinstance(content, Content) else Content(content),
                                                       layout=False)
 
-    def _shown(self, tab_id: str) -> bool:
-        """True when a tab is the active one (a hidden tab's text is laid out when it is shown)."""
-        return self.query_one("#response-tabs", TabbedContent).active == tab_id
-
     @property
     def status_text(self) -> str:
         return str(self.query_one("#status-line", Static).render())
