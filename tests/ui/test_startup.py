@@ -139,7 +139,34 @@ async def test_the_endpoint_list_keeps_its_rendered_options_over_a_same_width_re
         await pilot.pause()
         assert options.scrollable_content_region.width != width
         assert not [key for key, strips in rendered.items() if options._option_render_cache.get(key) is strips]
-        assert options._render_widths <= {options.scrollable_content_region.width}
+        assert options._render_width == options.scrollable_content_region.width
+
+
+async def test_the_endpoint_list_draws_each_option_at_the_height_its_line_map_gives_it(monkeypatch):
+    """The line map measured one column wider than the list is then drawn (its scrollbar came in
+    without a Resize event): a long Noosfero path that wraps only at the narrower width kept a
+    two-line slot for a three-line option, and its summary was cut off (a flaky snapshot in CI)."""
+    app = PlaygroundApp(sandbox_url=sandbox_url)
+    async with app.run_test(size=(140, 42)) as pilot:
+        panel = await app.show_provider("noosfero")
+        while not panel.built:
+            await pilot.pause()
+        options = panel.query_one("#endpoint-options", EndpointOptions)
+        while not options.scrollable_content_region:
+            await pilot.pause()
+        style = options.get_visual_style("option-list--option")
+        real = options.scrollable_content_region
+        with monkeypatch.context() as patch:  # measured and drawn while one column wider
+            patch.setattr(EndpointOptions, "scrollable_content_region", property(lambda self: real._replace(width=real.width + 1)))
+            options._clear_caches()
+            wide = dict(options._heights)
+            for option in options.options:
+                options._get_option_render(option, style)
+        # what each option needs at the real width, from its own text
+        needed = [options._get_visual(option).get_height(options.styles, real.width) for option in options.options]
+        assert any(needed[i] != wide[i] for i in wide), "no option wraps differently one column narrower"
+        assert [len(options._get_option_render(option, style)) for option in options.options] == needed
+        assert [options._heights[i] for i in range(len(needed))] == needed
 
 
 def test_the_heap_is_frozen_before_start_up_builds_the_screen():

@@ -71,46 +71,59 @@ def endpoint_prompt(endpoint) -> Content:
 
 
 class EndpointOptions(OptionList):
-    """An OptionList that keeps its rendered options over a resize that leaves their width alone.
+    """An OptionList whose rendered options and line map always match the width they are drawn at.
 
-    Textual's OptionList drops every rendered option and its line map on each Resize event. The
-    first one arrives just after the first frame, when the list was already rendered at its final
-    width, so the whole list was rendered twice at start-up (a third of a frame's time here).
+    Textual's OptionList drops every rendered option and its line map on each Resize event, and
+    trusts them in between. Both halves went wrong here:
+
+    - The first Resize arrives just after the first frame, when the list was already rendered at its
+      final width, so the whole list was rendered twice at start-up (a third of a frame's time).
+    - The vertical scrollbar can appear without a Resize reaching the list (a panel mounted while
+      hidden): the line map was measured one column wider than the options were then rendered, so
+      a long path that wraps at the narrower width lost its summary line.
+
+    So each cache remembers the width it was made at and is checked at every use: kept when the
+    width is the same (or, for the line map, when no prompt wraps at either width), dropped otherwise.
     """
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self._render_widths: set[int] = set()  # the widths the cached renders were made at
-        self._line_widths: set[int] = set()  # the widths the line map was made at
+        self._render_width: int | None = None  # the width the cached renders were made at
+        self._lines_width: int | None = None  # the width the line map was measured at
         #: the widest line of any prompt (set with the options): at any width from this one up, no
-        #: prompt wraps, so each option's height is the same
+        #: prompt wraps, so each option's height is its number of lines
         self.prompt_width = 0
 
-    def _clear_caches(self) -> None:
-        self._render_widths, self._line_widths = set(), set()
-        super()._clear_caches()
+    def _fit_caches(self) -> None:
+        """Drop the renders and the line map if they were made at another width than the current one."""
+        width = self.scrollable_content_region.width
+        if self._render_width != width:
+            self._option_render_cache.clear()
+            self._render_width = width
+        if self._lines_width != width:
+            if self._lines_width is not None and not self._same_heights(self._lines_width, width):
+                self._line_cache.clear()
+            self._lines_width = width
 
     def _update_lines(self) -> None:
         if self.scrollable_content_region:
-            self._line_widths.add(self.scrollable_content_region.width)
+            self._fit_caches()
         super()._update_lines()
 
     def _get_option_render(self, option, style):
-        self._render_widths.add(self.scrollable_content_region.width)
+        self._fit_caches()
         return super()._get_option_render(option, style)
 
     def _on_resize(self, event) -> None:
-        width = {self.scrollable_content_region.width}
-        if self._render_widths <= width:  # the rendered options fit: keep them
-            event.prevent_default()  # (Textual calls OptionList's own handler after this one)
-            if not self._line_widths <= width and not self._same_heights(self._line_widths | width):
-                self._line_cache.clear()  # measured at another width (before the scrollbar appeared)
-                self._line_widths = set()
-            self.refresh()
+        # the caches check their width when next used; Textual's handler would drop them regardless
+        event.prevent_default()
+        self.refresh()
 
-    def _same_heights(self, widths: set[int]) -> bool:
+    def _same_heights(self, *widths: int) -> bool:
+        """True if every option has the same height at each of these widths (no prompt wraps)."""
         padding = self.get_component_styles("option-list--option").padding.width
-        return bool(self.prompt_width) and min(widths) - padding >= self.prompt_width
+        room = min(widths) - padding - self._get_left_gutter_width()
+        return bool(self.prompt_width) and room >= self.prompt_width
 
 
 class EndpointList(Vertical):
