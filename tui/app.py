@@ -167,6 +167,11 @@ class PlaygroundApp(App):
 
     # ---- start-up ---------------------------------------------------------------------------
 
+    def get_default_screen(self):
+        from tui.screens.lean import LeanScreen
+
+        return LeanScreen(id="_default")  # partial frames draw only what changed (tui/screens/lean.py)
+
     def compose(self) -> ComposeResult:
         self._quiet_collector()
         from tui.widgets.provider_panel import ProviderPanel

@@ -304,3 +304,55 @@ async def test_a_growing_document_updates_the_scrollbar_without_laying_the_scree
         await pilot.pause()
         assert int(viewer.scroll_offset.y) + viewer.scrollable_content_region.height == doc.line_count
         assert row_text(viewer, viewer.scrollable_content_region.height - 1).strip() == "]"
+
+
+def _answer(count: int, **changes) -> jsonview.Document:
+    items = [{"id": i, "name": f"tracker {i}", "moving": False} for i in range(4)]
+    return jsonview.prepare(orjson.dumps({"object": "list", "data": items, "count_api": count, **changes}))
+
+
+async def test_a_new_answer_repaints_only_the_rows_that_changed():
+    """An answer sent again differs in a counter: only its row is repainted (issue 5, request
+    overhead), and every row on screen shows the new answer."""
+    app = ViewerApp()
+    async with app.run_test(size=(80, 40)) as pilot:
+        viewer = app.query_one(JsonViewer)
+        viewer.load(_answer(1))
+        await pilot.pause()
+        viewer._repaint_regions.clear()  # what the next load asks to repaint
+        second = _answer(2)
+        viewer.load(second)
+        changed = [row for row in range(second.line_count) if second.line(row) != _answer(1).line(row)]
+        assert len(changed) == 1
+        assert viewer._repaint_regions, "nothing repainted"
+        assert {region.height for region in viewer._repaint_regions} == {1}
+        assert {region.y - viewer.content_offset.y for region in viewer._repaint_regions} == set(changed)
+        await pilot.pause()
+        assert rows(viewer, second.line_count) == [second.line(i).rstrip() for i in range(second.line_count)]
+        assert viewer.border_subtitle == f"line 1 of {second.line_count:,}"
+
+
+async def test_a_new_answer_is_repainted_whole_when_scrolled_searched_or_titled_differently():
+    app = ViewerApp()
+    async with app.run_test(size=(80, 12)) as pilot:
+        viewer = app.query_one(JsonViewer)
+
+        async def repainted_whole(prepare) -> bool:
+            viewer.load(_answer(1))
+            await pilot.pause()
+            prepare()
+            await pilot.pause()
+            viewer._repaint_regions.clear()
+            viewer.load(_answer(2))
+            return viewer.outer_size.region in viewer._repaint_regions
+
+        assert not await repainted_whole(lambda: None)  # the case above, for contrast
+        assert await repainted_whole(lambda: viewer.scroll_to(0, 3, animate=False, immediate=True))
+        assert await repainted_whole(lambda: viewer.search("tracker"))
+        viewer.load(_answer(1))
+        await pilot.pause()
+        viewer._repaint_regions.clear()
+        viewer.load(jsonview.prepare(b'{"count_api": 2', content_type="application/json"))  # a problem title
+        assert viewer.outer_size.region in viewer._repaint_regions
+        await pilot.pause()
+        assert rows(viewer, 1) == ['{"count_api": 2']

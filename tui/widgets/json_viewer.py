@@ -155,21 +155,52 @@ class JsonViewer(ScrollView, can_focus=True):
 
         A document still being prepared (a large body) is shown as it grows.
         """
+        kept = self._unchanged_rows(document)
         self.document = document
+        strips = {row: self._cache.get(row) for row in kept or ()}
         self._cache.clear()
+        for row, strip in strips.items():  # (the same text: the same strip)
+            if strip is not None:
+                self._cache[row] = strip
         self._reset_search()
         self._pending_search = None
-        self._set_virtual_size(document)
-        self.border_title = Content(document.problem or "")  # Content: never parsed as markup
+        self._set_virtual_size(document, repaint=kept is None)
+        if kept is None:  # (the same problem otherwise: setting a title repaints the whole widget)
+            self.border_title = Content(document.problem or "")  # Content: never parsed as markup
         self.scroll_to(0, 0, animate=False, immediate=True)
         if document.complete:
             self._measure_width(document)
         elif self._growth_timer is None:
             self._growth_timer = self.set_interval(GROWTH_POLL_S, self._check_growth)
         self._update_subtitle()
-        self.refresh()
+        if kept is None:
+            self.refresh()
+        else:  # the same view of a new answer: repaint only the rows whose text changed
+            for row in range(self.scrollable_content_region.height):
+                if row not in kept:
+                    self.refresh_lines(row)
         self._schedule_prefetch()
         self.post_message(self.Loaded(self, document))
+
+    def _unchanged_rows(self, document: Document) -> set[int] | None:
+        """The rows on screen that would show the same line in `document` as now, or None when the
+        whole view must be repainted. An answer sent again, or the next page of a list, changes a
+        few lines of the screen (a counter, an id); repainting only those makes its frame small.
+        Only for complete documents shown from the top, with no search highlights and no title
+        change (a full repaint asked for by anything else still happens)."""
+        old = self.document
+        if (old is None or not self.is_mounted or not old.complete or not document.complete
+                or self.scroll_offset != (0, 0) or self._query
+                or (old.problem or "") != (document.problem or "")):
+            return None
+        height = self.scrollable_content_region.height
+        kept = set()
+        for row in range(height):
+            before = old.line(row) if row < old.line_count else None
+            after = document.line(row) if row < document.line_count else None
+            if before == after and (before is None or old.is_json_line(row) == document.is_json_line(row)):
+                kept.add(row)
+        return kept
 
     def _virtual_size_for(self, document: Document) -> Size:
         if document.width_known:
@@ -181,25 +212,28 @@ class JsonViewer(ScrollView, can_focus=True):
             width = cached[1]
         return Size(min(width, MAX_LINE_CHARS + 40), document.line_count)
 
-    def _set_virtual_size(self, document: Document) -> None:
+    def _set_virtual_size(self, document: Document, repaint: bool = True) -> None:
         """Set the scrollable size for `document` (a new one, or more lines of the same: a growth
         tick). Setting ``virtual_size`` lays the whole screen out (3-8 ms a tick on a busy 2-core
         machine, 30 ms for an answer's frame, competing with the frames of keys typed meanwhile);
         the viewer's own size does not depend on its content unless its height is auto, so only the
         scrollbars change, and the vertical one is always shown (overflow-y: scroll). A layout pass
-        is left for when the horizontal scrollbar appears or goes."""
+        is left for when the horizontal scrollbar appears or goes. `repaint=False`: the caller
+        repaints what changed itself."""
         old = self.virtual_size
         size = self._virtual_size_for(document)
         height = self.styles.height
         if height is None or height.is_auto or not self.is_mounted:
             self.virtual_size = size
             return
+        if size == old:
+            return  # the same scrollable size: the scrollbars stand as they are
         bars = (self.show_vertical_scrollbar, self.show_horizontal_scrollbar)
         self.set_reactive(JsonViewer.virtual_size, size)
         self._scroll_update(size)
         if (self.show_vertical_scrollbar, self.show_horizontal_scrollbar) != bars:
             self.refresh(layout=True)  # a scrollbar appeared or went: the content region changes
-        elif size != old:
+        elif repaint:
             self.refresh()
 
     def _measure_width(self, document: Document) -> None:
@@ -241,7 +275,7 @@ class JsonViewer(ScrollView, can_focus=True):
         self._reset_search()
         self.virtual_size = Size(0, 0)
         self.border_title = ""
-        self.border_subtitle = ""
+        self._set_subtitle("")
         self.scroll_to(0, 0, animate=False, immediate=True)
         self.refresh()
 
@@ -276,7 +310,7 @@ class JsonViewer(ScrollView, can_focus=True):
         if text and self.document is not None and not self.document.complete:
             # the rest of a large body is still being prepared: search once it is all there
             self._pending_search = (text, case_sensitive)
-            self.border_subtitle = Content(f"searching for {text!r} once the body is ready…")
+            self._set_subtitle(f"searching for {text!r} once the body is ready…")
             return False
         self._query = text
         self._case_sensitive = case_sensitive
@@ -394,7 +428,7 @@ class JsonViewer(ScrollView, can_focus=True):
     def _update_subtitle(self) -> None:
         count = self.line_count
         if not count:
-            self.border_subtitle = ""
+            self._set_subtitle("")
             return
         top = min(count, int(self.scroll_offset.y) + 1)
         ready = self.document is None or self.document.complete
@@ -405,7 +439,13 @@ class JsonViewer(ScrollView, can_focus=True):
                 parts.append(f"match {self._current + 1:,} of {total}")
             else:
                 parts.append("no matches")
-        self.border_subtitle = Content(" · ".join(parts))
+        self._set_subtitle(" · ".join(parts))
+
+    def _set_subtitle(self, text: str) -> None:
+        """Set the line under the body, only if it changed: each set repaints the whole widget."""
+        if text != getattr(self, "_subtitle", None):
+            self._subtitle = text
+            self.border_subtitle = Content(text)
 
     # ------------------------------------------------------------------ rendering
 

@@ -530,7 +530,7 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
         view.show_exchange(result.exchange, result.explanation, note)
         self.prepared = result.exchange.request
         self._show_request()
-        self.query_one(RateMeter).refresh_meter(result.meter, after_frame=True)
+        self.query_one(RateMeter).refresh_meter(result.meter)
         page = result.page
         if page is not None:
             self.query_one(Pager).show_position(page.position, page.has_prev, page.has_next)

@@ -104,21 +104,16 @@ class RateMeter(Horizontal):
     def blocked_for(self) -> float:
         return self.snapshot.blocked_for if self.snapshot else 0.0
 
-    def refresh_meter(self, snapshot: Any = None, *, after_frame: bool = False) -> None:
+    def refresh_meter(self, snapshot: Any = None) -> None:
         """Show `snapshot` (or ask the source); start/stop the 1 s timer as needed.
 
-        `after_frame`: the state changes now, the meter is drawn in the frame after the next. An
-        answer's frame then redraws only the response area: Textual repaints the rectangle around
-        everything changed, and the meter (top of the panel) and the body (bottom right) together
-        span the whole panel.
+        An answer's frame draws the meter with the body: the main screen's compositor repaints only
+        the changed widgets (tui/screens/lean.py), not the rectangle around all of them.
         """
         if snapshot is None and self.source is not None:
             snapshot = self.source()
         self.snapshot = snapshot
-        if after_frame:  # draws whatever is the latest by then: a later refresh_meter wins either way
-            self.call_after_refresh(lambda: self._paint(self.snapshot))
-        else:
-            self._paint(snapshot)
+        self._paint(snapshot)
         self.set_class(bool(snapshot and snapshot.blocked_for > 0), "-blocked")
         if self.counting and self._timer is None:
             self._timer = self.set_interval(1.0, self._tick)
