@@ -69,6 +69,33 @@ async def test_meter_ticks_only_while_counting_down():
         assert meter.has_class("-blocked") and meter._timer is not None
 
 
+async def test_the_meter_sparkline_draws_the_same_cells_as_textuals():
+    """MeterSpark skips Rich's console pass; what it draws must not change (blocked background too)."""
+    from textual.geometry import Region
+    from textual.widgets import Sparkline
+
+    from tui.widgets.rate_meter import MeterSpark
+
+    class Pair(App):
+        CSS = "Sparkline { width: 24; height: 1; } .-blocked { background: $error 15%; }"
+
+        def compose(self):
+            yield Sparkline([0], id="textual")
+            yield MeterSpark([0], id="ours")
+
+    app = Pair()
+    async with app.run_test() as pilot:
+        textual, ours = app.query_one("#textual"), app.query_one("#ours")
+        for data, blocked in (([0], False), ([1, 2, 3, 0, 5], False), (list(range(40)), True), ([3] * 10, True)):
+            for widget in (textual, ours):
+                widget.data = data
+                widget.set_class(blocked, "-blocked")
+            await pilot.pause()
+            want, got = (w.render_lines(Region(0, 0, 24, 1))[0] for w in (textual, ours))
+            assert list(got) == list(want), data
+            assert got.text.strip()
+
+
 def _provider() -> Provider:
     eps = (
         Endpoint("GET", "/things", summary="List things", tag="things", auth="none", evidence="documented",

@@ -43,6 +43,17 @@ def painted_body(panel) -> list[str]:
     return [strip.text[left:left + content.width].rstrip() for strip in lines[top:top + content.height]]
 
 
+def spy(monkeypatch, cls, name: str, see) -> None:
+    """Wrap the one-argument method `cls.name` so that `see(argument)` runs before each call."""
+    original = getattr(cls, name)
+
+    def wrapper(self, argument):
+        see(argument)
+        return original(self, argument)
+
+    monkeypatch.setattr(cls, name, wrapper)
+
+
 class LayoutCounter:
     """Counts the screen's layout passes and the frames, and what each frame redrew."""
 
@@ -227,3 +238,55 @@ async def test_the_next_page_is_painted_without_a_layout_pass(sandbox_url, monke
         assert panel.query_one("#pager").position_text != position_before
         assert viewer.virtual_size.height != lines_before or viewer.document.line_count == lines_before
         assert counter.layouts == 0, counter.frames
+
+
+async def test_ctrl_s_is_taken_by_the_app_before_the_focused_widget(sandbox_url, monkeypatch):
+    """Send is a priority key: the app runs it at once instead of passing the key through the
+    focused widget and each of its ancestors first; with a dialog open it is the dialog's key."""
+    from textual import events
+
+    from tui.screens.help import HelpScreen
+
+    from textual.widget import Widget
+
+    seen: list[str] = []  # keys the app passed on to the focused widget
+    spy(monkeypatch, Widget, "_forward_event", lambda event: isinstance(event, events.Key) and seen.append(event.key))
+    app = PlaygroundApp(sandbox_url=sandbox_url)
+    async with app.run_test(size=(160, 48)) as pilot:
+        panel = await trackers(app, pilot, limit="1")
+        panel.query_one("#endpoint-filter").focus()
+        await pilot.pause()
+        seen.clear()
+        await send_and_wait(pilot, panel)
+        assert "200" in status(panel)
+        assert "ctrl+s" not in seen, seen  # no widget was offered the key
+        sent = panel._token
+        await pilot.press("f1")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await pilot.press("ctrl+s")
+        await pilot.pause(0.2)
+        assert panel._token == sent and not panel.in_flight  # the dialog's, not a send
+        await pilot.press("escape")
+
+
+async def test_sending_an_unchanged_form_posts_no_form_change(sandbox_url, monkeypatch):
+    """ctrl+s reads the form again; when nothing changed, no Changed message travels up the six
+    containers to the panel while the request is in flight."""
+    from tui.widgets.param_form import ParamForm
+
+    posted: list = []
+    spy(monkeypatch, ParamForm, "post_message",
+        lambda message: isinstance(message, ParamForm.Changed) and posted.append(message.values))
+    app = PlaygroundApp(sandbox_url=sandbox_url)
+    async with app.run_test(size=(160, 48)) as pilot:
+        panel = await trackers(app, pilot, limit="2")
+        await pilot.pause(0.1)
+        await send_and_wait(pilot, panel)
+        posted.clear()
+        await send_and_wait(pilot, panel)
+        assert posted == []
+        panel.query_one("#param-form").set_raw("limit", "3")  # a change is still told
+        await pilot.pause(0.1)
+        assert posted and posted[-1].get("limit") == 3
+        await send_and_wait(pilot, panel)
+        assert "limit=3" in panel.prepared.url

@@ -25,8 +25,7 @@ from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.containers import Vertical
 from textual.content import Content
-from textual.geometry import Size
-from textual.message import Message
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Input
@@ -103,18 +102,6 @@ class JsonViewer(ScrollView, can_focus=True):
         Binding("G", "scroll_end", "Bottom", show=False, id="json_viewer.g_bottom"),
     ]
 
-    class Loaded(Message):
-        """A document was loaded (posted after `load`)."""
-
-        def __init__(self, viewer: "JsonViewer", document: Document | None) -> None:
-            super().__init__()
-            self.viewer = viewer
-            self.document = document
-
-        @property
-        def control(self) -> "JsonViewer":
-            return self.viewer
-
     def __init__(
         self,
         document: Document | None = None,
@@ -176,11 +163,11 @@ class JsonViewer(ScrollView, can_focus=True):
         if kept is None:
             self.refresh()
         else:  # the same view of a new answer: repaint only the rows whose text changed
+            width = self.scrollable_content_region.width  # (not the scrollbar beside it)
             for row in range(self.scrollable_content_region.height):
                 if row not in kept:
-                    self.refresh_lines(row)
+                    self.refresh(Region(0, row, width, 1))
         self._schedule_prefetch()
-        self.post_message(self.Loaded(self, document))
 
     def _unchanged_rows(self, document: Document) -> set[int] | None:
         """The rows on screen that would show the same line in `document` as now, or None when the

@@ -221,6 +221,7 @@ class ParamForm(VerticalScroll):
         self.endpoint = None
         self.values: dict[str, Any] = {}
         self.errors: dict[str, str] = {}
+        self._posted: tuple | None = None  # (values, errors) of the last Changed posted
         self._generation = 0
         self._rows: list[ParamRow] = []
 
@@ -234,6 +235,7 @@ class ParamForm(VerticalScroll):
         so typing can start at once; the rest follow in small batches on later turns of the loop.
         """
         self.endpoint = endpoint
+        self._posted = None  # a new form: its first values are news even if the last form had the same
         self._generation += 1
         raw = raw or {}
         await self.remove_children()
@@ -313,7 +315,9 @@ class ParamForm(VerticalScroll):
         for row in self.rows:
             row.show_error(errors.get(row.param.name))
         self.values, self.errors = values, errors
-        self.post_message(self.Changed(self, values, errors))
+        if self._posted != (values, errors):  # (ctrl+s re-reads an unchanged form: nothing to tell)
+            self._posted = (values, errors)
+            self.post_message(self.Changed(self, values, errors))
 
     def mark_errors(self, errors: dict[str, str]) -> None:
         """Mark fields with errors found elsewhere (the request builder)."""

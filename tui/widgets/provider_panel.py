@@ -406,12 +406,12 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
             return False
         form = self.query_one(ParamForm)
         if values is None:
-            form.recompute(mark_required=True)
-            if self._form_errors:
-                name, msg = next(iter(self._form_errors.items()))
+            form.recompute(mark_required=True)  # the form as it is now (its Changed message comes later)
+            if form.errors:
+                name, msg = next(iter(form.errors.items()))
                 self.refuse(f"{name}: {msg}")
                 return False
-        values = dict(self._values if values is None else values)
+        values = dict(form.values if values is None else values)
         prepared, problem = self._prepare(values)
         if prepared is None:
             from tui.core import request as rq
@@ -488,9 +488,11 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
             message = getattr(exc, "message", None) or str(exc)
             if held:
                 message = f"Held: {message} Press f5 to send anyway."
-            self.post_message(M.RequestFinished(pid, token, error=message, held=held))
+            self.on_request_finished(M.RequestFinished(pid, token, error=message, held=held))
             return
-        self.post_message(M.RequestFinished(pid, token, result=result))  # the answer first, then history
+        # Handled here, not posted: this coroutine runs on the app's loop (not a thread), and the
+        # message's trip through the panel's queue was a millisecond of each answer (issue 5).
+        self.on_request_finished(M.RequestFinished(pid, token, result=result))  # the answer first, then history
         history = getattr(self.app, "history", None)
         if history is not None:
             try:

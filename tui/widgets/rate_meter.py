@@ -12,10 +12,12 @@ import math
 import os
 from typing import Any, Callable
 
+from rich.segment import Segment
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
+from textual.strip import Strip
 from textual.timer import Timer
 from textual.widgets import Sparkline, Static
 
@@ -72,6 +74,20 @@ def describe(snap: Any) -> Content:
     return Content.assemble(*parts)
 
 
+class MeterSpark(Sparkline):
+    """Textual's Sparkline drawn straight to its one line, without a pass through Rich's console:
+    it is redrawn with every answer (its newest bar grows), and that pass was a quarter of an
+    answer's frame. The cells are the same (tests/ui/test_panel_widgets.py compares them)."""
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        if y or not width:
+            return Strip.blank(width, self.rich_style)
+        renderable = self.render()  # Textual's own renderable: its bars and colours
+        segments = renderable.__rich_console__(self.app.console, None)  # (its width is set: no options)
+        return Strip(list(Segment.apply_style(segments, self.rich_style)), width)
+
+
 class RateMeter(Horizontal):
     """Meter line + sparkline. `source()` returns the current MeterSnapshot (or None)."""
 
@@ -90,7 +106,7 @@ class RateMeter(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Static(describe(None), id="meter-text")
-        yield Sparkline([0], id="meter-spark")
+        yield MeterSpark([0], id="meter-spark")
 
     def on_mount(self) -> None:
         self.refresh_meter()
