@@ -290,3 +290,20 @@ async def test_sending_an_unchanged_form_posts_no_form_change(sandbox_url, monke
         assert posted and posted[-1].get("limit") == 3
         await send_and_wait(pilot, panel)
         assert "limit=3" in panel.prepared.url
+
+
+async def test_an_answer_queues_its_frame_without_a_round_of_messages(sandbox_url):
+    """show_result hands the repainted widgets to the screen itself (LeanScreen.paint_changed):
+    they are queued for the next frame at once, not after a Prompt and an Update message each."""
+    app = PlaygroundApp(sandbox_url=sandbox_url)
+    async with app.run_test(size=(160, 48)) as pilot:
+        panel = await trackers(app, pilot, limit="1")
+        await send_and_wait(pilot, panel)
+        await pilot.pause(0.1)
+        screen = app.screen
+        assert not screen._dirty_widgets
+        panel.show_result(panel.result)  # the same answer again: the status line changes (its time)
+        queued = {w.id for w in screen._dirty_widgets}
+        assert {"status-line", "meter-text"} <= queued, queued
+        await pilot.pause(0.1)
+        assert "200" in status(panel) and painted_body(panel) == body_rows(panel)

@@ -91,3 +91,23 @@ class LeanScreen(Screen):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._compositor = LeanCompositor()
+
+    def paint_changed(self) -> None:
+        """Queue the widgets on screen that asked only for a repaint for the next frame now.
+
+        Textual learns of a repaint through two messages: a Prompt to the widget, which then posts
+        an Update to the screen, which then starts its frame timer. For an answer that is four
+        widgets (status line, meter text, sparkline, body) and about a millisecond of task
+        switches before the frame. A widget that also needs a layout, a scroll update or new
+        styles is left to that path."""
+        if self.app._batch_count or not self.is_current or self not in self._compositor:
+            return
+        queued = False
+        for widget in self._compositor.visible_widgets:
+            if widget._repaint_required and not (widget._layout_required or widget._scroll_required
+                                                 or widget._refresh_styles_required or widget._recompose_required):
+                widget._repaint_required = False  # (its Prompt then finds nothing to post)
+                self._dirty_widgets.add(widget)
+                queued = True
+        if queued:
+            self._update_timer.resume()

@@ -24,6 +24,7 @@ from tui import messages as M
 from tui.widgets.endpoint_list import EndpointList, method_badge
 from tui.widgets.pager import Pager
 from tui.widgets.param_form import ParamForm
+from tui.screens.lean import LeanScreen
 from tui.widgets.rate_meter import RateMeter
 from tui.widgets.request_preview import RequestPreview, mask
 from tui.widgets.response_filter import ResponseActions
@@ -547,6 +548,9 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
         if result.explanation is not None and result.exchange.status is not None:
             self.app.notify(result.explanation.title, title=f"{self.provider.name} answered an error",
                             severity="warning", timeout=4)
+        screen = self.screen
+        if isinstance(screen, LeanScreen):
+            screen.paint_changed()  # the answer's frame without a message round through each widget
 
     def _show_request(self) -> None:
         if self.prepared is None:
