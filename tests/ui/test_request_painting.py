@@ -307,3 +307,27 @@ async def test_an_answer_queues_its_frame_without_a_round_of_messages(sandbox_ur
         assert {"status-line", "meter-text"} <= queued, queued
         await pilot.pause(0.1)
         assert "200" in status(panel) and painted_body(panel) == body_rows(panel)
+
+
+async def test_reading_the_form_makes_no_dom_queries(sandbox_url, monkeypatch):
+    """ctrl+s reads every row of the form: each row keeps its editor and error line instead of
+    looking them up (a query per row was half of what sending cost the UI)."""
+    from tui.widgets.param_form import ParamRow
+
+    app = PlaygroundApp(sandbox_url=sandbox_url)
+    async with app.run_test(size=(160, 48)) as pilot:
+        panel = await trackers(app, pilot, limit="x")
+        form = panel.query_one("#param-form")
+        await pilot.pause(0.1)
+        queries: list = []
+        spy(monkeypatch, ParamRow, "query", queries.append)
+        form.recompute(mark_required=True)
+        assert queries == []
+        assert "limit" in form.errors  # "x" is not a whole number: the row shows it
+        row = next(r for r in form.rows if r.param.name == "limit")
+        await pilot.pause(0.1)
+        monkeypatch.undo()
+        assert row.has_class("-invalid") and row.query(".param-error")
+        form.set_raw("limit", "2")
+        await pilot.pause(0.1)
+        assert not row.has_class("-invalid") and not row.query(".param-error")

@@ -98,6 +98,8 @@ class ParamRow(Widget):
         self.fid = field_id(index, param.name)
         self.initial = initial
         self.error: str | None = None
+        self._editing: Widget | None = None  # the editor, once composed
+        self._error_line: Static | None = None  # the "✗ …" line under it, while there is an error
 
     def compose(self) -> ComposeResult:
         p = self.param
@@ -105,7 +107,8 @@ class ParamRow(Widget):
         kind = p.type if p.type != "array" else f"array of {p.items_type or 'string'}"
         label = Content.assemble((p.name, "bold"), mark, (f"  {kind} · {LOCATION_WORD.get(p.location, p.location)}", "$text-muted"))
         yield Label(label, classes="param-label")
-        yield self._editor()
+        self._editing = self._editor()
+        yield self._editing
 
     def _editor(self) -> Widget:
         p = self.param
@@ -140,9 +143,10 @@ class ParamRow(Widget):
     # ---- values ---------------------------------------------------------------------------
 
     def editor(self) -> Widget | None:
-        """The editing widget, or None while the row is not composed yet."""
-        found = self.query(f"#{self.fid}")
-        return found.first() if found else None
+        """The editing widget, or None while the row is not composed yet. (Kept, not queried:
+        ctrl+s reads every row, and a query per row was half of what sending cost the UI.)"""
+        widget = self._editing
+        return widget if widget is not None and widget.parent is self else None
 
     def raw(self) -> str | None:
         """The text the user entered, or None when the field is left at its default/empty."""
@@ -183,15 +187,17 @@ class ParamRow(Widget):
         if not self.is_mounted:
             return
         self.set_class(bool(message), "-invalid")
-        lines = self.query(".param-error")
+        line = self._error_line
         if message:
             text = Content.assemble(("✗ ", "bold"), message)
-            if lines:
-                lines.first(Static).update(text)
+            if line is not None:
+                line.update(text)
             else:
-                self.mount(Static(text, classes="param-error"))
-        else:
-            lines.remove()
+                self._error_line = Static(text, classes="param-error")
+                self.mount(self._error_line)
+        elif line is not None:
+            self._error_line = None
+            line.remove()
 
 
 class ParamForm(VerticalScroll):
