@@ -489,11 +489,9 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
             message = getattr(exc, "message", None) or str(exc)
             if held:
                 message = f"Held: {message} Press f5 to send anyway."
-            self.on_request_finished(M.RequestFinished(pid, token, error=message, held=held))
+            self.post_message(M.RequestFinished(pid, token, error=message, held=held))
             return
-        # Handled here, not posted: this coroutine runs on the app's loop (not a thread), and the
-        # message's trip through the panel's queue was a millisecond of each answer (issue 5).
-        self.on_request_finished(M.RequestFinished(pid, token, result=result))  # the answer first, then history
+        self.post_message(M.RequestFinished(pid, token, result=result))  # the answer first, then history
         history = getattr(self.app, "history", None)
         if history is not None:
             try:
