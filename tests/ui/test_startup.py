@@ -223,3 +223,41 @@ async def test_a_panel_shown_later_is_moved_out_of_the_collectors_sight_once_set
         tracked = gc.get_objects()
         assert not any(o is panel or o is viewer for o in tracked)  # frozen: not in any generation
         del tracked
+
+
+def _in_a_fresh_process(code: str) -> str:
+    """Run `code` in a new interpreter (as a user starts apiplay: nothing imported yet); its stdout."""
+    import subprocess
+    import sys
+    import textwrap
+
+    out = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr[-2000:]
+    return out.stdout
+
+
+def test_the_first_frame_imports_only_what_it_shows():
+    """The HTTP client (the rate meter's key is in tui.core.ratemeter), TextArea and Switch (form fields
+    only some endpoints have) and the JSON tree (the hidden Tree tab) are imported when first needed,
+    not before the first frame: together about 20 ms of start-up."""
+    out = _in_a_fresh_process("""
+        import asyncio, sys
+        from tui.app import PlaygroundApp
+        async def main():
+            app = PlaygroundApp(sandbox_url="http://127.0.0.1:9")
+            seen = []
+            display = app._display
+            def frame(screen, update):
+                display(screen, update)
+                if update is not None and not seen:
+                    seen.append(sorted(m for m in ("tui.core.client", "textual.widgets._text_area",
+                                                   "textual.widgets._switch", "tui.widgets.json_tree")
+                                       if m in sys.modules))
+            app._display = frame
+            async with app.run_test(size=(160, 48)) as pilot:
+                await pilot.pause()
+                print(seen[0])
+        asyncio.run(main())
+    """)
+    assert out.strip() == "[]"
+

@@ -149,8 +149,7 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
     def meter_snapshot(self):
         if self._client is None:
             try:
-                from tui.core.client import credential_key
-                from tui.core.ratemeter import meter_for
+                from tui.core.ratemeter import credential_key, meter_for  # not the client: start-up
 
                 key = credential_key(self.target, self.base_url, self.credentials)
                 return meter_for(self.provider, key).snapshot()
