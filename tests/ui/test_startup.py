@@ -261,3 +261,28 @@ def test_the_first_frame_imports_only_what_it_shows():
     """)
     assert out.strip() == "[]"
 
+
+async def test_the_first_resume_does_not_restyle_the_screen_but_later_ones_do(monkeypatch):
+    """Every widget is styled as it mounts; the first screen's first resume used to restyle the whole
+    tree again just before the first frame (15-25 ms). A later resume that asks for it still restyles."""
+    from textual import events
+
+    from tui.app import MainScreen
+
+    restyled: list = []
+    update = MainScreen.update_node_styles
+
+    def spy(self, animate: bool = True) -> None:
+        restyled.append(self)
+        update(self, animate)
+
+    monkeypatch.setattr(MainScreen, "update_node_styles", spy)
+    app = PlaygroundApp(sandbox_url=sandbox_url)
+    seen = on_first_frame(app, lambda: list(restyled))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        assert seen == [[]]
+        screen = app.screen
+        screen.post_message(events.ScreenResume())  # as App.switch_screen / switch_mode send it
+        await pilot.pause()
+        assert restyled == [screen]
