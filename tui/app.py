@@ -80,6 +80,16 @@ class MainScreen(Screen):
             self._resumed = True
             event.refresh_styles = False
 
+    def _screen_resized(self, size) -> None:
+        """A Resize to the size the screen is already laid out at (at start-up the app and the driver
+        each send one just after the first frame) re-arranged and repainted everything pending at once:
+        a second full frame (~25 ms) before the one the update timer makes anyway for the same widgets.
+        Nothing moved, so what is pending is left to that next frame."""
+        if size and size == self._compositor.size:  # (0x0 until the first layout)
+            self.check_idle()  # the update timer paints what is pending
+            return
+        super()._screen_resized(size)
+
 
 class PlaygroundApp(App):
     CSS_PATH = str(Path(__file__).with_name("app.tcss"))  # absolute: subclasses elsewhere still find it

@@ -286,3 +286,36 @@ async def test_the_first_resume_does_not_restyle_the_screen_but_later_ones_do(mo
         screen.post_message(events.ScreenResume())  # as App.switch_screen / switch_mode send it
         await pilot.pause()
         assert restyled == [screen]
+
+
+async def test_a_resize_to_the_size_the_screen_has_lays_nothing_out_again(monkeypatch):
+    """At start-up the app and the driver each send a Resize just after the first frame, both to the
+    size the screen was laid out at: each was a full re-arrangement and repaint (~25 ms) before the
+    frame the update timer makes anyway. A real size change is laid out at once, as before."""
+    from textual import events
+    from textual.geometry import Size
+
+    from tui.app import MainScreen
+
+    layouts: list = []
+    refresh_layout = MainScreen._refresh_layout
+
+    def spy(self, size=None, scroll: bool = False) -> None:
+        layouts.append(size)
+        refresh_layout(self, size, scroll)
+
+    monkeypatch.setattr(MainScreen, "_refresh_layout", spy)
+    app = PlaygroundApp(sandbox_url=sandbox_url)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        assert layouts[0] == Size(160, 48)  # the first frame's
+        assert Size(160, 48) not in layouts[1:]  # no Resize laid it out again
+        del layouts[:]
+        app.screen.post_message(events.Resize(Size(160, 48), Size(160, 48)))
+        await pilot.pause()
+        assert Size(160, 48) not in layouts
+        await pilot.resize_terminal(150, 40)
+        await pilot.pause()
+        assert Size(150, 40) in layouts
+        assert app.screen.outer_size == Size(150, 40)
+        assert app.active_panel.query_one("#endpoint-options").region.height > 0
