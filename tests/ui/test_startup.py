@@ -238,8 +238,9 @@ def _in_a_fresh_process(code: str) -> str:
 
 def test_the_first_frame_imports_only_what_it_shows():
     """The HTTP client (the rate meter's key is in tui.core.ratemeter), TextArea and Switch (form fields
-    only some endpoints have) and the JSON tree (the hidden Tree tab) are imported when first needed,
-    not before the first frame: together about 20 ms of start-up."""
+    only some endpoints have), the JSON tree (the hidden Tree tab), the pager and the docs pane
+    (mounted after the first paint) are imported when first needed, not before the first frame:
+    together about 20 ms of start-up."""
     out = _in_a_fresh_process("""
         import asyncio, sys
         from tui.app import PlaygroundApp
@@ -251,7 +252,8 @@ def test_the_first_frame_imports_only_what_it_shows():
                 display(screen, update)
                 if update is not None and not seen:
                     seen.append(sorted(m for m in ("tui.core.client", "textual.widgets._text_area",
-                                                   "textual.widgets._switch", "tui.widgets.json_tree")
+                                                   "textual.widgets._switch", "tui.widgets.json_tree",
+                                                   "tui.widgets.pager", "tui.widgets.docs_pane")
                                        if m in sys.modules))
             app._display = frame
             async with app.run_test(size=(160, 48)) as pilot:
