@@ -321,3 +321,33 @@ async def test_a_resize_to_the_size_the_screen_has_lays_nothing_out_again(monkey
         assert Size(150, 40) in layouts
         assert app.screen.outer_size == Size(150, 40)
         assert app.active_panel.query_one("#endpoint-options").region.height > 0
+
+
+async def test_containers_their_children_cover_are_not_painted_but_everything_in_them_is():
+    """The panel's nested full-area containers (provider tabs, panel, workspace, response tabs…) are
+    transparent and covered by their children: painting them was most of the lines of each full frame.
+    They are left out of the painted map; what they hold, also parts mounted later, is painted."""
+    app = PlaygroundApp(sandbox_url=sandbox_url)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        panel = app.active_panel
+
+        def painted(selector: str) -> bool:
+            return app.query_one(selector) in app.screen._compositor.visible_widgets
+
+        for selector in ("#providers", "#panel-gocache", "#panel-main", "#panel-switcher", "#workspace", "#response",
+                         "#response-tabs", "#tab-body", "#body-viewer"):
+            assert not painted(selector), selector
+        for selector in ("#target-bar", "#endpoint-filter", "#endpoint-options", "#param-form", "#send-button",
+                         "#status-line", "#json-viewer", "KeyBar"):
+            assert painted(selector), selector
+        await panel.toggle_docs()
+        await pilot.pause()
+        assert painted("#docs") and painted("#docs-markdown")
+        await panel.toggle_docs()
+        panel.query_one("#response-tabs").active = "tab-headers"
+        await pilot.pause()
+        assert painted("#headers-view")
+        panel = await app.show_provider("noosfero")
+        await pilot.pause()
+        assert painted("#panel-noosfero #endpoint-options")
