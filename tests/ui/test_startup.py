@@ -345,9 +345,22 @@ async def test_containers_their_children_cover_are_not_painted_but_everything_in
         await pilot.pause()
         assert painted("#docs") and painted("#docs-markdown")
         await panel.toggle_docs()
-        panel.query_one("#response-tabs").active = "tab-headers"
+        for tab, selector in (("tab-headers", "#headers-view"), ("tab-tree", "#body-tree"), ("tab-raw", "#raw-viewer"),
+                              ("tab-request", "#request-view"), ("tab-explain", "#explain-view")):
+            panel.query_one("#response-tabs").active = tab
+            await pilot.pause()
+            assert painted(selector), selector
+        panel.query_one("#response-tabs").active = "tab-body"
+        panel.query_one("#response-filter").display = True
+        panel.query_one("#truncated-bar").display = True
+        panel.query_one("#body-viewer").add_class("-searching")
         await pilot.pause()
-        assert painted("#headers-view")
+        for selector in ("#response-filter", "#truncated-bar", "#json-search", "#json-viewer"):
+            assert painted(selector), selector
+        endpoint = next(e for e in panel.provider.endpoints if e.paging.paged)
+        await panel.choose(endpoint)
+        await pilot.pause()
+        assert painted("#pager") and painted("#param-form")
         panel = await app.show_provider("noosfero")
         await pilot.pause()
         assert painted("#panel-noosfero #endpoint-options")
