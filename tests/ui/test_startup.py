@@ -223,3 +223,144 @@ async def test_a_panel_shown_later_is_moved_out_of_the_collectors_sight_once_set
         tracked = gc.get_objects()
         assert not any(o is panel or o is viewer for o in tracked)  # frozen: not in any generation
         del tracked
+
+
+def _in_a_fresh_process(code: str) -> str:
+    """Run `code` in a new interpreter (as a user starts apiplay: nothing imported yet); its stdout."""
+    import subprocess
+    import sys
+    import textwrap
+
+    out = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr[-2000:]
+    return out.stdout
+
+
+def test_the_first_frame_imports_only_what_it_shows():
+    """The HTTP client (the rate meter's key is in tui.core.ratemeter), TextArea and Switch (form fields
+    only some endpoints have), the JSON tree (the hidden Tree tab), the pager and the docs pane
+    (mounted after the first paint) are imported when first needed, not before the first frame:
+    together about 20 ms of start-up."""
+    out = _in_a_fresh_process("""
+        import asyncio, sys
+        from tui.app import PlaygroundApp
+        async def main():
+            app = PlaygroundApp(sandbox_url="http://127.0.0.1:9")
+            seen = []
+            display = app._display
+            def frame(screen, update):
+                display(screen, update)
+                if update is not None and not seen:
+                    seen.append(sorted(m for m in ("tui.core.client", "textual.widgets._text_area",
+                                                   "textual.widgets._switch", "tui.widgets.json_tree",
+                                                   "tui.widgets.pager", "tui.widgets.docs_pane")
+                                       if m in sys.modules))
+            app._display = frame
+            async with app.run_test(size=(160, 48)) as pilot:
+                await pilot.pause()
+                print(seen[0])
+        asyncio.run(main())
+    """)
+    assert out.strip() == "[]"
+
+
+async def test_the_first_resume_does_not_restyle_the_screen_but_later_ones_do(monkeypatch):
+    """Every widget is styled as it mounts; the first screen's first resume used to restyle the whole
+    tree again just before the first frame (15-25 ms). A later resume that asks for it still restyles."""
+    from textual import events
+
+    from tui.app import MainScreen
+
+    restyled: list = []
+    update = MainScreen.update_node_styles
+
+    def spy(self, animate: bool = True) -> None:
+        restyled.append(self)
+        update(self, animate)
+
+    monkeypatch.setattr(MainScreen, "update_node_styles", spy)
+    app = PlaygroundApp(sandbox_url=sandbox_url)
+    seen = on_first_frame(app, lambda: list(restyled))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        assert seen == [[]]
+        screen = app.screen
+        screen.post_message(events.ScreenResume())  # as App.switch_screen / switch_mode send it
+        await pilot.pause()
+        assert restyled == [screen]
+
+
+async def test_a_resize_to_the_size_the_screen_has_lays_nothing_out_again(monkeypatch):
+    """At start-up the app and the driver each send a Resize just after the first frame, both to the
+    size the screen was laid out at: each was a full re-arrangement and repaint (~25 ms) before the
+    frame the update timer makes anyway. A real size change is laid out at once, as before."""
+    from textual import events
+    from textual.geometry import Size
+
+    from tui.app import MainScreen
+
+    layouts: list = []
+    refresh_layout = MainScreen._refresh_layout
+
+    def spy(self, size=None, scroll: bool = False) -> None:
+        layouts.append(size)
+        refresh_layout(self, size, scroll)
+
+    monkeypatch.setattr(MainScreen, "_refresh_layout", spy)
+    app = PlaygroundApp(sandbox_url=sandbox_url)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        assert layouts[0] == Size(160, 48)  # the first frame's
+        assert Size(160, 48) not in layouts[1:]  # no Resize laid it out again
+        del layouts[:]
+        app.screen.post_message(events.Resize(Size(160, 48), Size(160, 48)))
+        await pilot.pause()
+        assert Size(160, 48) not in layouts
+        await pilot.resize_terminal(150, 40)
+        await pilot.pause()
+        assert Size(150, 40) in layouts
+        assert app.screen.outer_size == Size(150, 40)
+        assert app.active_panel.query_one("#endpoint-options").region.height > 0
+
+
+async def test_containers_their_children_cover_are_not_painted_but_everything_in_them_is():
+    """The panel's nested full-area containers (provider tabs, panel, workspace, response tabs…) are
+    transparent and covered by their children: painting them was most of the lines of each full frame.
+    They are left out of the painted map; what they hold, also parts mounted later, is painted."""
+    app = PlaygroundApp(sandbox_url=sandbox_url)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        panel = app.active_panel
+
+        def painted(selector: str) -> bool:
+            return app.query_one(selector) in app.screen._compositor.visible_widgets
+
+        for selector in ("#providers", "#panel-gocache", "#panel-main", "#panel-switcher", "#workspace", "#response",
+                         "#response-tabs", "#tab-body", "#body-viewer"):
+            assert not painted(selector), selector
+        for selector in ("#target-bar", "#endpoint-filter", "#endpoint-options", "#param-form", "#send-button",
+                         "#status-line", "#json-viewer", "KeyBar"):
+            assert painted(selector), selector
+        await panel.toggle_docs()
+        await pilot.pause()
+        assert painted("#docs") and painted("#docs-markdown")
+        await panel.toggle_docs()
+        for tab, selector in (("tab-headers", "#headers-view"), ("tab-tree", "#body-tree"), ("tab-raw", "#raw-viewer"),
+                              ("tab-request", "#request-view"), ("tab-explain", "#explain-view")):
+            panel.query_one("#response-tabs").active = tab
+            await pilot.pause()
+            assert painted(selector), selector
+        panel.query_one("#response-tabs").active = "tab-body"
+        panel.query_one("#response-filter").display = True
+        panel.query_one("#truncated-bar").display = True
+        panel.query_one("#body-viewer").add_class("-searching")
+        await pilot.pause()
+        for selector in ("#response-filter", "#truncated-bar", "#json-search", "#json-viewer"):
+            assert painted(selector), selector
+        endpoint = next(e for e in panel.provider.endpoints if e.paging.paged)
+        await panel.choose(endpoint)
+        await pilot.pause()
+        assert painted("#pager") and painted("#param-form")
+        panel = await app.show_provider("noosfero")
+        await pilot.pause()
+        assert painted("#panel-noosfero #endpoint-options")

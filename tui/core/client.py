@@ -18,7 +18,6 @@ No Textual.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import os
 import re
 from dataclasses import dataclass, field
@@ -30,7 +29,7 @@ from tui.core.errors import Explanation, decode_json, explain
 from tui.core.gcpause import paused
 from tui.core.model import Endpoint, Exchange, PreparedRequest, Provider
 from tui.core.paging import PageInfo, page_info
-from tui.core.ratemeter import MeterSnapshot, RateMeter, meter_for
+from tui.core.ratemeter import MeterSnapshot, RateMeter, credential_key, meter_for  # noqa: F401 - credential_key: its old home
 from tui.core.request import build_request
 
 if TYPE_CHECKING:  # pragma: no cover - httpx (tui.core.http) is imported when a session is made
@@ -134,13 +133,6 @@ def _needs_decoding(exchange: Exchange) -> bool:
     """A large body whose facts need it decoded: an error answer, an object, or not obviously JSON.
     A large 2xx array is not decoded at all (nothing in it is needed before it is shown)."""
     return not (exchange.ok and _container(exchange.body) == "[")
-
-
-def credential_key(target: str, base_url: str, credentials: Mapping[str, Any] | None) -> str:
-    """A stable identifier of a credential for the rate meter registry (a hash, never the secret)."""
-    items = sorted((k, str(v)) for k, v in (credentials or {}).items() if v and k != "password")
-    digest = hashlib.sha256(repr(items).encode("utf-8")).hexdigest()[:16]
-    return f"{target}|{base_url}|{digest}"
 
 
 class ProviderClient:

@@ -14,13 +14,14 @@ No Textual, no I/O.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import threading
 import time
 from collections import deque
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from tui.core.model import Exchange, Provider, RateLimitSpec
 
@@ -300,12 +301,23 @@ _registry: dict[tuple[str, str], RateMeter] = {}
 _registry_lock = threading.Lock()
 
 
+def credential_key(target: str, base_url: str, credentials: Mapping[str, Any] | None) -> str:
+    """A stable identifier of a credential for the rate meter registry (a hash, never the secret).
+
+    Here, not in tui.core.client: the TUI's rate meter asks for its meter at the first frame, before
+    any client is made, and importing the client (auth, errors, paging, the request builder) then
+    cost about 10 ms of start-up."""
+    items = sorted((k, str(v)) for k, v in (credentials or {}).items() if v and k != "password")
+    digest = hashlib.sha256(repr(items).encode("utf-8")).hexdigest()[:16]
+    return f"{target}|{base_url}|{digest}"
+
+
 def meter_for(provider: Provider, credential_key: str = "") -> RateMeter:
     """The one meter for `provider` + `credential_key`, created on first use and shared app-wide.
 
     When the provider's limit is per client (``scope == "client"``) the key is ignored.
     `credential_key` should identify the credential without containing it (a hash; see
-    :func:`tui.core.client.credential_key`).
+    :func:`credential_key`).
     """
     key = (provider.id, "" if provider.rate_limit.scope == "client" else credential_key)
     with _registry_lock:

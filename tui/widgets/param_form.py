@@ -19,7 +19,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Input, Label, Select, Static, Switch, TextArea
+from textual.widgets import Input, Label, Static
 
 from tui.widgets.line_input import LineInput
 
@@ -36,6 +36,18 @@ def uses_editor(param) -> bool:
     return param.whole_body or param.type == "object" or (
         param.type == "array" and param.items_type in ("object", "array")
     )
+
+
+def editor_kind(param) -> str:
+    """The editor a parameter gets: "select" (an enum), "switch" (a boolean), "json" (a TextArea,
+    see uses_editor) or "line" (an Input). Select, Switch and TextArea are imported when a form
+    first needs one: most forms have none, and the first screen's form is empty (TextArea and its
+    document classes alone took about 8 ms of start-up)."""
+    if param.enum and param.type != "array":
+        return "select"
+    if param.type == "boolean":
+        return "switch"
+    return "json" if uses_editor(param) else "line"
 
 
 def _default_text(param) -> str:
@@ -97,6 +109,7 @@ class ParamRow(Widget):
         self.index = index
         self.fid = field_id(index, param.name)
         self.initial = initial
+        self.kind = editor_kind(param)
         self.error: str | None = None
         self._editing: Widget | None = None  # the editor, once composed
         self._error_line: Static | None = None  # the "✗ …" line under it, while there is an error
@@ -113,20 +126,26 @@ class ParamRow(Widget):
     def _editor(self) -> Widget:
         p = self.param
         init = self.initial
-        if p.enum and p.type != "array":
+        if self.kind == "select":
+            from textual.widgets import Select
+
             options = [(str(v), v) for v in p.enum]
             value: Any = Select.NULL
             if init not in (None, ""):
                 value = next((v for v in p.enum if str(v) == init), Select.NULL)
             prompt = f"default: {p.default}" if p.default is not None else "(not set)"
             return Select(options, prompt=prompt, value=value, id=self.fid, compact=True, allow_blank=True)
-        if p.type == "boolean":
+        if self.kind == "switch":
+            from textual.widgets import Switch
+
             if init in ("true", "false"):
                 on_ = init == "true"
             else:
                 on_ = bool(p.default)
             return Switch(value=on_, id=self.fid)
-        if uses_editor(p):
+        if self.kind == "json":
+            from textual.widgets import TextArea
+
             text = init if init is not None else ""
             area = TextArea(text, id=self.fid, soft_wrap=True, show_line_numbers=False, tab_behavior="indent")
             area.border_subtitle = "JSON"
@@ -154,12 +173,12 @@ class ParamRow(Widget):
         if w is None:  # not mounted yet: the text it will start with
             return self.initial if self.initial not in (None, "") else None
         p = self.param
-        if isinstance(w, Select):
-            return None if w.value == Select.NULL else str(w.value)
-        if isinstance(w, Switch):
+        if self.kind == "select":
+            return None if w.value == w.NULL else str(w.value)
+        if self.kind == "switch":
             default = bool(p.default)
             return None if w.value == default else ("true" if w.value else "false")
-        if isinstance(w, TextArea):
+        if self.kind == "json":
             return w.text if w.text.strip() else None
         if isinstance(w, Input):
             return w.value if w.value.strip() else None
@@ -172,9 +191,7 @@ class ParamRow(Widget):
         text = self.raw()
         if text is None:
             return False, None
-        if isinstance(w, Select):
-            return True, w.value
-        if isinstance(w, Switch):
+        if self.kind in ("select", "switch"):
             return True, w.value
         try:
             return True, coerce(self.param, text)
@@ -295,14 +312,14 @@ class ParamForm(VerticalScroll):
                 w = row.editor()
                 if w is None:
                     row.initial = text
+                elif row.kind == "json":
+                    w.text = text
+                elif row.kind == "switch":
+                    w.value = text.lower() in ("1", "true", "yes", "on")
+                elif row.kind == "select":
+                    w.value = next((v for v in row.param.enum if str(v) == text), w.NULL)
                 elif isinstance(w, Input):
                     w.value = text
-                elif isinstance(w, TextArea):
-                    w.text = text
-                elif isinstance(w, Switch):
-                    w.value = text.lower() in ("1", "true", "yes", "on")
-                elif isinstance(w, Select):
-                    w.value = next((v for v in row.param.enum if str(v) == text), Select.NULL)
                 self.recompute()
                 return True
         return False
@@ -335,14 +352,18 @@ class ParamForm(VerticalScroll):
         self.errors = {**self.errors, **errors}
 
     @on(Input.Changed)
-    @on(Switch.Changed)
-    @on(Select.Changed)
-    @on(TextArea.Changed)
     def _changed(self, event: Message) -> None:
         if isinstance(event, Input.Changed) and event.input.id and not event.input.id.startswith("param-"):
             return
         event.stop()
         self.recompute()
+
+    def _editor_changed(self, event: Message) -> None:
+        event.stop()
+        self.recompute()
+
+    # by name: Switch, Select and TextArea are imported only when a form has one (editor_kind)
+    on_switch_changed = on_select_changed = on_text_area_changed = _editor_changed
 
     def on_descendant_focus(self, event) -> None:
         widget = event.widget

@@ -22,7 +22,6 @@ from textual.widgets import Button, ContentSwitcher, Static
 
 from tui import messages as M
 from tui.widgets.endpoint_list import EndpointList, method_badge
-from tui.widgets.pager import Pager
 from tui.widgets.param_form import ParamForm
 from tui.screens.lean import LeanScreen
 from tui.widgets.rate_meter import RateMeter
@@ -150,8 +149,7 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
     def meter_snapshot(self):
         if self._client is None:
             try:
-                from tui.core.client import credential_key
-                from tui.core.ratemeter import meter_for
+                from tui.core.ratemeter import credential_key, meter_for  # not the client: start-up
 
                 key = credential_key(self.target, self.base_url, self.credentials)
                 return meter_for(self.provider, key).snapshot()
@@ -219,6 +217,7 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
         if self._hidden_mounts or not self.built or not self.is_attached:
             return
         from tui.widgets.docs_pane import DocsPane
+        from tui.widgets.pager import Pager  # here: neither is on the first screen
 
         docs = DocsPane(self.provider, id="docs")
         docs.display = False  # as ContentSwitcher does for a child that is not the current one
@@ -330,8 +329,8 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
         title = Content.assemble(method_badge(endpoint.method), (endpoint.path, "bold"), "  ",
                                  (summary, ""), ("  · " + " · ".join(bits), "$text-muted"))
         self.query_one("#endpoint-title", Static).update(title)
-        self.query_one(Pager).set_paged(endpoint.paging.paged)
-        self.query_one(Pager).show_position("", False, False)
+        self.query_one("#pager").set_paged(endpoint.paging.paged)
+        self.query_one("#pager").show_position("", False, False)
         await self.query_one(ParamForm).show_endpoint(endpoint, self._raw_cache.get(endpoint.key))
         self.query_one("#field-help", Static).update("")
         self.endpoint = endpoint
@@ -534,7 +533,7 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
         self.query_one(RateMeter).refresh_meter(result.meter)
         page = result.page
         if page is not None:
-            self.query_one(Pager).show_position(page.position, page.has_prev, page.has_next)
+            self.query_one("#pager").show_position(page.position, page.has_prev, page.has_next)
         body, content_type = result.exchange.body, result.exchange.header("content-type")
         if len(body) <= INLINE_BODY_BYTES:  # a small body is prepared at once: one frame shows the whole answer
             from tui.core.jsonview import prepare
@@ -587,7 +586,7 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
         self.query_one("#send-button", Button).label = "Send ctrl+s"
         self.query_one(ResponseView).set_status(Content.styled("Cancelled: nothing more will be shown for that request.", "bold $warning"))
         if was_fetching:
-            self.query_one(Pager).end_fetch("fetch all cancelled")
+            self.query_one("#pager").end_fetch("fetch all cancelled")
         self.app.refresh_bindings()
         return True
 
@@ -625,7 +624,7 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
             return False
         self.fetching = True
         self._token += 1
-        self.query_one(Pager).start_fetch()
+        self.query_one("#pager").start_fetch()
         self.app.refresh_bindings()
         self._fetch_worker(self.endpoint, dict(self._values))
         return True
@@ -663,7 +662,7 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
         message.stop()
         if not self.fetching:
             return
-        self.query_one(Pager).progress(message.done, message.total, message.items, message.waiting_s)
+        self.query_one("#pager").progress(message.done, message.total, message.items, message.waiting_s)
         self.query_one(RateMeter).refresh_meter(message.meter)
 
     def on_pages_finished(self, message: M.PagesFinished) -> None:
@@ -672,7 +671,7 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
             return
         self.fetching = False
         self.app.refresh_bindings()
-        pager = self.query_one(Pager)
+        pager = self.query_one("#pager")
         text = f"fetched {message.pages} pages · {len(message.items)} items combined"
         if message.error:
             text += f" · stopped: {message.error}"
@@ -702,8 +701,7 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
 
     # ---- other events -----------------------------------------------------------------------
 
-    @on(Pager.Go)
-    def _pager(self, event: Pager.Go) -> None:
+    def on_pager_go(self, event) -> None:  # Pager.Go (by name: the pager is imported when mounted)
         event.stop()
         self.page(event.where)
 

@@ -17,7 +17,6 @@ from textual.content import Content
 from textual.widgets import Static, TabbedContent, TabPane
 
 from tui import messages as M
-from tui.widgets.json_tree import JsonTree
 from tui.widgets.json_viewer import JsonViewer, ResponseBody
 from tui.widgets.response_filter import ResponseFilter, TruncatedBar
 from tui.core.jsonview import inert_text
@@ -144,6 +143,8 @@ class ResponseView(Vertical):
         mounts.append(self.query_one("#tab-body", TabPane).mount(ResponseFilter(id="response-filter"),  # f6
                                                                  before="#body-viewer"))
         self._scrolling_text("#tab-headers", "headers-view")
+        from tui.widgets.json_tree import JsonTree  # here: Textual's Tree is not needed before the first paint
+
         mounts.append(self.query_one("#tab-tree", TabPane).mount(JsonTree(id="body-tree")))
         mounts.append(self.query_one("#tab-raw", TabPane).mount(JsonViewer(highlight=False, id="raw-viewer")))
         self._scrolling_text("#tab-request", "request-view")
@@ -237,7 +238,7 @@ class ResponseView(Vertical):
         self.body = b""
         self.query_one(ResponseBody).clear()
         self.query_one("#raw-viewer", JsonViewer).clear()
-        self.query_one(JsonTree).show_message("")
+        self.query_one("#body-tree").show_message("")
 
     @on(TabbedContent.TabActivated, "#response-tabs")
     def _tab(self, event: TabbedContent.TabActivated) -> None:
@@ -252,7 +253,7 @@ class ResponseView(Vertical):
         if doc is None or self.tree_loaded_for is doc:
             return
         self.tree_loaded_for = doc
-        self.query_one(JsonTree).load_document(doc)  # a large body is parsed in a worker
+        self.query_one("#body-tree").load_document(doc)  # a large body is parsed in a worker
 
     def _load_raw(self) -> None:
         doc = self.document
