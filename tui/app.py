@@ -34,7 +34,6 @@ from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Header, Static, TabbedContent, TabPane
 
 from tui.widgets.key_bar import KeyBar
@@ -64,31 +63,6 @@ def _panel_binding(key: str, action: str, description: str, show: bool = True, *
 
 #: Panel actions on the answer (tui.widgets.response_filter.RESPONSE_ACTIONS, not imported at start-up).
 _RESPONSE_ACTIONS = ("filter_body", "copy_curl", "copy_httpie", "copy_body", "save_body", "load_more", "download_body")
-
-
-class MainScreen(Screen):
-    """The app's first screen. Textual restyles a screen's whole tree when it is resumed; on the first
-    resume every widget was styled a moment before, as it was mounted (App._register), so that pass
-    only repeated the work (15-25 ms of start-up before the first frame, ~70 widgets and their
-    component classes). Later resumes (a dialog closed) restyle as usual."""
-
-    _resumed = False
-
-    def _on_screen_resume(self, event) -> None:
-        # runs before Screen._on_screen_resume (Textual calls each class' handler, subclass first)
-        if not self._resumed:
-            self._resumed = True
-            event.refresh_styles = False
-
-    def _screen_resized(self, size) -> None:
-        """A Resize to the size the screen is already laid out at (at start-up the app and the driver
-        each send one just after the first frame) re-arranged and repainted everything pending at once:
-        a second full frame (~25 ms) before the one the update timer makes anyway for the same widgets.
-        Nothing moved, so what is pending is left to that next frame."""
-        if size and size == self._compositor.size:  # (0x0 until the first layout)
-            self.check_idle()  # the update timer paints what is pending
-            return
-        super()._screen_resized(size)
 
 
 class PlaygroundApp(App):
@@ -159,9 +133,6 @@ class PlaygroundApp(App):
             self.theme_warnings.append(f"theme {wanted!r} is not known; using {DEFAULT_THEME}")
             self.theme = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else "textual-dark"
 
-    def get_default_screen(self) -> Screen:
-        return MainScreen(id="_default")
-
     def get_theme_variable_defaults(self) -> dict[str, str]:
         from tui.themes import theme_variable_defaults
 
@@ -199,9 +170,9 @@ class PlaygroundApp(App):
     # ---- start-up ---------------------------------------------------------------------------
 
     def get_default_screen(self):
-        from tui.screens.lean import LeanScreen
+        from tui.screens.main import MainScreen
 
-        return LeanScreen(id="_default")  # partial frames draw only what changed (tui/screens/lean.py)
+        return MainScreen(id="_default")  # start-up and partial frames do only what shows (tui/screens/main.py)
 
     def compose(self) -> ComposeResult:
         self._quiet_collector()

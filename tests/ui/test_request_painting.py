@@ -293,7 +293,7 @@ async def test_sending_an_unchanged_form_posts_no_form_change(sandbox_url, monke
 
 
 async def test_an_answer_queues_its_frame_without_a_round_of_messages(sandbox_url):
-    """show_result hands the repainted widgets to the screen itself (LeanScreen.paint_changed):
+    """show_result hands the repainted widgets to the screen itself (MainScreen.paint_changed):
     they are queued for the next frame at once, not after a Prompt and an Update message each."""
     app = PlaygroundApp(sandbox_url=sandbox_url)
     async with app.run_test(size=(160, 48)) as pilot:

@@ -269,7 +269,7 @@ async def test_the_first_resume_does_not_restyle_the_screen_but_later_ones_do(mo
     tree again just before the first frame (15-25 ms). A later resume that asks for it still restyles."""
     from textual import events
 
-    from tui.app import MainScreen
+    from tui.screens.main import MainScreen
 
     restyled: list = []
     update = MainScreen.update_node_styles
@@ -297,7 +297,7 @@ async def test_a_resize_to_the_size_the_screen_has_lays_nothing_out_again(monkey
     from textual import events
     from textual.geometry import Size
 
-    from tui.app import MainScreen
+    from tui.screens.main import MainScreen
 
     layouts: list = []
     refresh_layout = MainScreen._refresh_layout

@@ -23,7 +23,7 @@ from textual.widgets import Button, ContentSwitcher, Static
 from tui import messages as M
 from tui.widgets.endpoint_list import EndpointList, method_badge
 from tui.widgets.param_form import ParamForm
-from tui.screens.lean import LeanScreen
+from tui.screens.main import MainScreen
 from tui.widgets.rate_meter import RateMeter
 from tui.widgets.request_preview import RequestPreview, mask
 from tui.widgets.response_filter import ResponseActions
@@ -546,7 +546,7 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
             self.app.notify(result.explanation.title, title=f"{self.provider.name} answered an error",
                             severity="warning", timeout=4)
         screen = self.screen
-        if isinstance(screen, LeanScreen):
+        if isinstance(screen, MainScreen):
             screen.paint_changed()  # the answer's frame without a message round through each widget
 
     def _show_request(self) -> None:

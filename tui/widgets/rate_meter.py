@@ -124,7 +124,7 @@ class RateMeter(Horizontal):
         """Show `snapshot` (or ask the source); start/stop the 1 s timer as needed.
 
         An answer's frame draws the meter with the body: the main screen's compositor repaints only
-        the changed widgets (tui/screens/lean.py), not the rectangle around all of them.
+        the changed widgets (tui/screens/main.py), not the rectangle around all of them.
         """
         if snapshot is None and self.source is not None:
             snapshot = self.source()

@@ -1,4 +1,4 @@
-"""The main screen, with a compositor that renders only the widgets a partial update can show.
+"""The main screen: a compositor that renders only the widgets a partial update can show, and no repeated start-up passes.
 
 Textual repaints changed widgets by cutting the screen into the rectangles that changed. To fill
 them, its compositor asks every widget whose *clip* (its parent's visible area) overlaps the box
@@ -9,7 +9,7 @@ cell inside a changed rectangle. That was a third of the frame (tui issue 5, ``r
 
 :class:`LeanCompositor` asks only the widgets whose visible area overlaps one of the changed
 rectangles, and only for the lines those rectangles cover. What reaches the terminal is the same
-(``tests/ui/test_lean_compositor.py`` compares the bytes of every partial frame with Textual's own).
+(``tests/ui/test_main_screen.py`` compares the bytes of every partial frame with Textual's own).
 Widgets are visited front to back, and once the widgets in front have covered a changed rectangle,
 the ones behind (the containers) are not asked for it at all: a widget draws every cell of its
 area, Textual never blends one widget over another.
@@ -85,12 +85,35 @@ def subtract(region: Region, cover: Region) -> list[Region]:
     return pieces
 
 
-class LeanScreen(Screen):
-    """The app's default screen, with a :class:`LeanCompositor`."""
+class MainScreen(Screen):
+    """The app's first screen: a :class:`LeanCompositor`, and two passes of Textual's skipped at
+    start-up where they only repeated work (see the two methods below)."""
+
+    _resumed = False
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._compositor = LeanCompositor()
+
+    def _on_screen_resume(self, event) -> None:
+        """Textual restyles a screen's whole tree when it is resumed; on the first resume every
+        widget was styled a moment before, as it was mounted (App._register), so that pass only
+        repeated the work (15-25 ms of start-up before the first frame, ~70 widgets and their
+        component classes). Later resumes (a dialog closed) restyle as usual."""
+        # runs before Screen._on_screen_resume (Textual calls each class' handler, subclass first)
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
+
+    def _screen_resized(self, size) -> None:
+        """A Resize to the size the screen is already laid out at (at start-up the app and the driver
+        each send one just after the first frame) re-arranged and repainted everything pending at once:
+        a second full frame (~25 ms) before the one the update timer makes anyway for the same widgets.
+        Nothing moved, so what is pending is left to that next frame."""
+        if size and size == self._compositor.size:  # (0x0 until the first layout)
+            self.check_idle()  # the update timer paints what is pending
+            return
+        super()._screen_resized(size)
 
     def paint_changed(self) -> None:
         """Queue the widgets on screen that asked only for a repaint for the next frame now.

@@ -1,4 +1,4 @@
-"""The main screen's compositor (tui/screens/lean.py) sends the terminal what Textual's would.
+"""The main screen's compositor (tui/screens/main.py) sends the terminal what Textual's would.
 
 Every partial frame of a session (answers, paging, typing, tab switches, scrolling, a dialog opened
 and closed) is made twice, by the lean compositor and by Textual's own on the same changed
@@ -15,7 +15,7 @@ from textual.geometry import Region
 
 from test_journeys import choose, ready, send_and_wait, wait_for
 from tui.app import PlaygroundApp
-from tui.screens.lean import LeanCompositor, subtract
+from tui.screens.main import LeanCompositor, subtract
 
 
 def test_subtract_leaves_the_parts_outside_the_cover():
