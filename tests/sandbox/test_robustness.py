@@ -154,3 +154,19 @@ def test_digits_that_are_not_decimal_are_not_ids(client, ana_token):
     r = client.post(NF + "/communities", params={"private_token": ana_token},
                     data={"community[name]": "Superscripts", "community[category_ids][¹]": "2"})
     assert r.status_code < 500, r.text[:200]
+
+
+def test_an_integer_beyond_64_bits_is_answered_not_a_500():
+    """The fuzzer sent a number wider than 64 bits that an answer echoed back: orjson refuses to
+    write it, and the sandbox answered 500. JSON has no such limit: the number is written as is."""
+    import json
+    from datetime import datetime, timezone
+
+    from tui.sandbox.web import dumps, json_response
+
+    wide = 10**20
+    assert json.loads(dumps({"id": wide, 7: "seven"})) == {"id": wide, "7": "seven"}
+    when = datetime(2024, 6, 10, 9, 45, tzinfo=timezone.utc)
+    assert json.loads(dumps({"id": wide, "at": when}))["at"] == when.isoformat()
+    response = json_response(201, {"reply_of_id": wide})
+    assert response.status == 201 and json.loads(response.body) == {"reply_of_id": wide}

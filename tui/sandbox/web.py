@@ -11,17 +11,25 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 from urllib.parse import parse_qsl, quote, urlencode
 
+import json
+
+
+def _std_dumps(obj: Any) -> bytes:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"),
+                      default=lambda o: o.isoformat() if hasattr(o, "isoformat") else str(o)).encode()
+
+
 try:  # orjson is a project dependency; the fallback keeps the module importable anywhere
     import orjson
 
     def dumps(obj: Any) -> bytes:
-        return orjson.dumps(obj, option=orjson.OPT_NON_STR_KEYS)
+        try:
+            return orjson.dumps(obj, option=orjson.OPT_NON_STR_KEYS)
+        except orjson.JSONEncodeError:  # e.g. an integer beyond 64 bits taken from a request and
+            return _std_dumps(obj)  # echoed back: JSON allows it, orjson does not (it was a 500)
 
 except ImportError:  # pragma: no cover
-    import json
-
-    def dumps(obj: Any) -> bytes:
-        return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode()
+    dumps = _std_dumps
 
 
 JSON = "application/json; charset=utf-8"
