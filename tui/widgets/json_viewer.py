@@ -132,6 +132,7 @@ class JsonViewer(ScrollView, can_focus=True):
         self._width_pending: Document | None = None
         self._growth_timer = None
         self._pending_search: tuple[str, bool] | None = None
+        self._subtitle: str | None = None  # the text under the body, as last set
         if document is not None:
             self.load(document)
 
@@ -430,7 +431,7 @@ class JsonViewer(ScrollView, can_focus=True):
 
     def _set_subtitle(self, text: str) -> None:
         """Set the line under the body, only if it changed: each set repaints the whole widget."""
-        if text != getattr(self, "_subtitle", None):
+        if text != self._subtitle:
             self._subtitle = text
             self.border_subtitle = Content(text)
 

@@ -21,9 +21,9 @@ from textual.content import Content
 from textual.widgets import Button, ContentSwitcher, Static
 
 from tui import messages as M
+from tui.screens.main import MainScreen
 from tui.widgets.endpoint_list import EndpointList, method_badge
 from tui.widgets.param_form import ParamForm
-from tui.screens.main import MainScreen
 from tui.widgets.rate_meter import RateMeter
 from tui.widgets.request_preview import RequestPreview, mask
 from tui.widgets.response_filter import ResponseActions
