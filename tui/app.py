@@ -105,6 +105,9 @@ class PlaygroundApp(App):
         from tui.core.allocator import share_one_arena
 
         share_one_arena()  # before any thread allocates: a large body's peak memory (tui/core/allocator.py)
+        from tui import css_cache
+
+        css_cache.install()  # parsed CSS rules from the disk cache (written after the first paint)
         super().__init__()
         from tui.core.settings import load_settings
 
@@ -230,6 +233,23 @@ class PlaygroundApp(App):
         else:  # (with the embedded sandbox, once it has started: one collection, not two)
             self.call_after_refresh(self._freeze_heap)
         self.call_after_refresh(self._save_pack_cache)
+        self.call_after_refresh(self._save_css_cache)
+
+    def _save_css_cache(self) -> None:
+        from tui import css_cache
+
+        pending = css_cache.take_pending()
+        if pending:
+            self._write_css_cache(pending)
+
+    @work(thread=True, group="css-cache", description="save the CSS cache")
+    def _write_css_cache(self, pending: dict) -> None:
+        from tui import css_cache
+
+        try:
+            css_cache.write(pending)
+        except Exception:  # only a cache: the CSS is parsed again next time
+            pass
 
     def _save_pack_cache(self) -> None:
         from tui.core.packs import disk_cache_stale

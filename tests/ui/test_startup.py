@@ -364,3 +364,28 @@ async def test_containers_their_children_cover_are_not_painted_but_everything_in
         panel = await app.show_provider("noosfero")
         await pilot.pause()
         assert painted("#panel-noosfero #endpoint-options")
+
+
+def test_a_second_start_parses_no_css():
+    """Textual's CSS parsing (about 25 ms a start) is done once: the rules are written to the disk
+    cache after the first paint (tui/css_cache.py) and a new process reads them back."""
+    code = """
+        import asyncio
+        import textual.css.stylesheet as stylesheet_module
+        calls = []
+        parse = stylesheet_module.parse
+        stylesheet_module.parse = lambda *a, **k: calls.append(1) or parse(*a, **k)
+        from tui.app import PlaygroundApp
+        async def main():
+            app = PlaygroundApp(sandbox_url="http://127.0.0.1:9")
+            async with app.run_test(size=(160, 48)) as pilot:
+                await pilot.pause()
+                await app.workers.wait_for_complete()
+                from tui import css_cache
+                print(len(calls), css_cache.stats["hits"])
+        asyncio.run(main())
+    """
+    first = _in_a_fresh_process(code).split()
+    assert int(first[0]) > 10 and first[1] == "0"
+    second = _in_a_fresh_process(code).split()
+    assert second == ["0", str(first[0])]
