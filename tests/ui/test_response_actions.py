@@ -232,6 +232,7 @@ async def test_truncated_answer_offers_load_more_until_whole(sandbox_url, monkey
     app = PlaygroundApp(sandbox_url=sandbox_url)
     async with app.run_test(size=(160, 50)) as pilot:
         panel = await cut_answer(app, pilot, 3000)
+        await wait_for(pilot, lambda: app.history.count() == 1)
         bar = panel.query_one(TruncatedBar)
         assert bar.display and bar.has_class("-shown")
         assert {"Load more", "Save whole body"} <= footer_keys(app)
@@ -247,6 +248,9 @@ async def test_truncated_answer_offers_load_more_until_whole(sandbox_url, monkey
         await wait_for(pilot, lambda: json.loads("\n".join(body_lines(panel))) == json.loads(large_body(3000)))
         await pilot.pause()
         assert "Load more" not in footer_keys(app)
+        # each answer loaded is in the history too, the whole body last
+        await wait_for(pilot, lambda: app.history.count() == 3)
+        assert app.history.list(limit=1)[0].size == len(large_body(3000))
 
 
 async def test_truncated_answer_saves_the_whole_body_to_a_file(sandbox_url, monkeypatch, tmp_path):

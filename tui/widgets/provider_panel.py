@@ -491,14 +491,7 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
             self.post_message(M.RequestFinished(pid, token, error=message, held=held))
             return
         self.post_message(M.RequestFinished(pid, token, result=result))  # the answer first, then history
-        history = getattr(self.app, "history", None)
-        if history is not None:
-            try:
-                await asyncio.to_thread(history.add, result.exchange, provider_id=pid, target=client.target)
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # history is a convenience; the answer is shown already
-                pass
+        await self._record_history(result.exchange)
 
     def on_login_finished(self, message: M.LoginFinished) -> None:
         message.stop()

@@ -565,7 +565,21 @@ class ResponseActions:
         except Exception as exc:  # noqa: BLE001 - a plain message, the app keeps running
             self.post_message(M.RequestFinished(pid, token, error=str(exc) or type(exc).__name__))
             return
-        self.post_message(M.RequestFinished(pid, token, result=result))
+        self.post_message(M.RequestFinished(pid, token, result=result))  # the answer first, then history
+        await self._record_history(result.exchange)
+
+    async def _record_history(self, exchange) -> None:
+        """Add an exchange to the history, in a thread (after the answer was posted: it is shown
+        first). History is a convenience: a failure to write it is ignored."""
+        history = getattr(self.app, "history", None)
+        if history is None:
+            return
+        try:
+            await asyncio.to_thread(history.add, exchange, provider_id=self.provider.id, target=self.client.target)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # noqa: BLE001 - the answer is shown already
+            pass
 
     def download_body(self) -> None:
         """Ask a path, then send the request again and stream the whole body into that file."""
