@@ -232,39 +232,32 @@ class PlaygroundApp(App):
             self.call_after_refresh(self._start_sandbox)  # after the first panel is painted
         else:  # (with the embedded sandbox, once it has started: one collection, not two)
             self.call_after_refresh(self._freeze_heap)
-        self.call_after_refresh(self._save_pack_cache)
-        self.call_after_refresh(self._save_css_cache)
+        self.call_after_refresh(self._save_caches)
 
-    def _save_css_cache(self) -> None:
+    def _save_caches(self) -> None:
+        """After the first paint: write the start-up caches (parsed packs, parsed CSS) that changed."""
         from tui import css_cache
-
-        pending = css_cache.take_pending()
-        if pending:
-            self._write_css_cache(pending)
-
-    @work(thread=True, group="css-cache", description="save the CSS cache")
-    def _write_css_cache(self, pending: dict) -> None:
-        from tui import css_cache
-
-        try:
-            css_cache.write(pending)
-        except Exception:  # only a cache: the CSS is parsed again next time
-            pass
-
-    def _save_pack_cache(self) -> None:
         from tui.core.packs import disk_cache_stale
 
-        if disk_cache_stale():
-            self._write_pack_cache()
+        css = css_cache.take_pending()
+        if css or disk_cache_stale():
+            self._write_caches(css)
 
-    @work(thread=True, group="pack-cache", description="save the pack cache")
-    def _write_pack_cache(self) -> None:
+    @work(thread=True, group="caches", description="save the start-up caches")
+    def _write_caches(self, css: dict | None) -> None:
+        from tui import css_cache
         from tui.core.packs import save_disk_cache
 
+        # only caches: what cannot be saved is parsed again next time
         try:
-            save_disk_cache()
-        except Exception:  # only a cache: the packs are parsed again next time
+            save_disk_cache()  # (writes only when the packs changed)
+        except Exception:
             pass
+        if css:
+            try:
+                css_cache.write(css)
+            except Exception:
+                pass
 
     def _remember_theme(self, theme) -> None:
         if theme.name != self.settings.theme:

@@ -26,10 +26,10 @@ from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Iterable, Mappin
 from tui.core import auth as _auth
 from tui.core.env import credentials_from_env, url_override
 from tui.core.errors import Explanation, decode_json, explain
-from tui.core.gcpause import paused
+from tui.core.gcpause import paused as _gc_paused  # while a large body is decoded: shared with the viewer's formatter
 from tui.core.model import Endpoint, Exchange, PreparedRequest, Provider
 from tui.core.paging import PageInfo, page_info
-from tui.core.ratemeter import MeterSnapshot, RateMeter, credential_key, meter_for  # noqa: F401 - credential_key: its old home
+from tui.core.ratemeter import MeterSnapshot, RateMeter, credential_key, meter_for
 from tui.core.request import build_request
 
 if TYPE_CHECKING:  # pragma: no cover - httpx (tui.core.http) is imported when a session is made
@@ -93,11 +93,6 @@ def _set_data(self: Result, value: Any) -> None:
 
 
 Result.data = property(_get_data, _set_data, doc="The decoded JSON, or None (large bodies: decoded on access).")  # type: ignore[assignment]
-
-
-#: The collector paused while a large body is decoded (it would re-scan the growing heap several
-#: times over); shared with the viewer's formatter, so concurrent pauses are counted together.
-_gc_paused = paused
 
 
 def _decode_large(body: bytes) -> tuple[Any, str | None]:

@@ -158,8 +158,8 @@ class EndpointList(Vertical):
         self.apply_filter("")
 
     @property
-    def option_list(self) -> OptionList:
-        return self.query_one("#endpoint-options", OptionList)
+    def option_list(self) -> EndpointOptions:
+        return self.query_one("#endpoint-options", EndpointOptions)
 
     def apply_filter(self, text: str) -> None:
         words = text.lower().split()
@@ -174,8 +174,7 @@ class EndpointList(Vertical):
         self._shown = shown
         options = list(self._options(shown))
         ol = self.option_list
-        if isinstance(ol, EndpointOptions):
-            ol.prompt_width = max((cell_len(line) for o in options for line in o.prompt.plain.split("\n")), default=0)
+        ol.prompt_width = max((cell_len(line) for o in options for line in o.prompt.plain.split("\n")), default=0)
         ol.set_options(options)
         first = self._first_enabled()
         if first is not None:

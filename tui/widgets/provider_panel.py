@@ -576,7 +576,6 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
         was_fetching = self.fetching
         self.in_flight = self.fetching = False
         self._end_busy()
-        self.query_one("#send-button", Button).label = "Send ctrl+s"
         self.query_one(ResponseView).set_status(Content.styled("Cancelled: nothing more will be shown for that request.", "bold $warning"))
         if was_fetching:
             self.query_one("#pager").end_fetch("fetch all cancelled")

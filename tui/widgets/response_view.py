@@ -126,7 +126,7 @@ class ResponseView(Vertical):
     # ---- mounted after the first paint --------------------------------------------------------
 
     _hidden_mounted = False
-    _hidden_mounts: list = []
+    _hidden_mounts: list | tuple = ()  # the mounts started by mount_hidden_parts, until awaited
 
     def on_mount(self) -> None:
         self.call_after_refresh(self.mount_hidden_parts)
