@@ -154,3 +154,30 @@ def test_bounded_by_total_bytes_keeps_newest():
     i = big.add(make_exchange(resp_body=b"y" * 5000))
     assert big.get(i).body == b"y" * 5000  # the newest entry stays even when alone it is over the cap
     assert big.count() == 1
+
+
+def test_switching_to_wal_waits_out_a_lock_sqlite_reports_at_once():
+    """SQLite answers "database is locked" at once (no busy handler) while another process switches
+    a new file to WAL: the switch is tried again until the busy timeout, other errors are raised."""
+    import sqlite3
+
+    from tui.core.history import _enable_wal
+
+    class Conn:
+        def __init__(self, failures: int, message: str = "database is locked") -> None:
+            self.failures, self.message, self.calls = failures, message, 0
+
+        def execute(self, sql: str):
+            self.calls += 1
+            if self.calls <= self.failures:
+                raise sqlite3.OperationalError(self.message)
+
+    conn = Conn(failures=3)
+    _enable_wal(conn, timeout_s=5)
+    assert conn.calls == 4
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        _enable_wal(Conn(failures=10**6), timeout_s=0.05)  # not forever
+    other = Conn(failures=1, message="disk I/O error")
+    with pytest.raises(sqlite3.OperationalError, match="disk"):
+        _enable_wal(other, timeout_s=5)
+    assert other.calls == 1

@@ -81,6 +81,25 @@ _LIST_COLUMNS = ("id, created_at, provider_id, target, endpoint_key, method, url
 _ALL_COLUMNS = _LIST_COLUMNS + ", request_headers, request_body, response_headers, body"
 
 
+def _enable_wal(conn, timeout_s: float) -> None:
+    """Switch `conn`'s database to WAL, retrying while another process holds it. SQLite answers
+    "database is locked" at once, without its busy handler, when another connection is switching
+    the same new file to WAL or recovering its log: two instances starting on a fresh history
+    (seen in a test that starts two writer processes)."""
+    deadline = time.monotonic() + timeout_s
+    pause = 0.005
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            text = str(exc).lower()
+            if ("locked" not in text and "busy" not in text) or time.monotonic() + pause > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.1)
+
+
 @dataclass
 class HistoryEntry:
     id: int
@@ -303,7 +322,7 @@ class History:
                 except OSError:
                     pass
             conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_s * 1000)}")
-            conn.execute("PRAGMA journal_mode = WAL")
+            _enable_wal(conn, self.busy_timeout_s)
             conn.execute("PRAGMA synchronous = NORMAL")
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version < SCHEMA_VERSION:
