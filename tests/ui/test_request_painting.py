@@ -54,6 +54,19 @@ def spy(monkeypatch, cls, name: str, see) -> None:
     monkeypatch.setattr(cls, name, wrapper)
 
 
+def count_calls(monkeypatch, owner, name: str) -> list:
+    """Replace `owner.name` (a module's function) by one that notes each call; returns the notes."""
+    calls: list = []
+    original = getattr(owner, name)
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, counted)
+    return calls
+
+
 class LayoutCounter:
     """Counts the screen's layout passes and the frames, and what each frame redrew."""
 
@@ -331,3 +344,86 @@ async def test_reading_the_form_makes_no_dom_queries(sandbox_url, monkeypatch):
         form.set_raw("limit", "2")
         await pilot.pause(0.1)
         assert not row.has_class("-invalid") and not row.query(".param-error")
+
+
+async def test_history_is_written_after_the_answers_frame_is_painted(sandbox_url, monkeypatch):
+    """The history thread starts only once the answer is on screen: started at once, it shared the
+    GIL with the answer's frame. Every answer is still written."""
+    import threading
+
+    from tui.core.history import History
+
+    counter = LayoutCounter(monkeypatch)
+    events: list = []
+    original_add = History.add
+
+    def add(self, exchange, **kwargs):
+        events.append(("add", threading.current_thread() is threading.main_thread()))
+        return original_add(self, exchange, **kwargs)
+
+    monkeypatch.setattr(History, "add", add)
+    app = PlaygroundApp(sandbox_url=sandbox_url)
+    async with app.run_test(size=(160, 48)) as pilot:
+        panel = await trackers(app, pilot, limit="1")
+        await send_and_wait(pilot, panel)
+        await wait_for(pilot, lambda: app.history.count() == 1)
+        counter.on = True
+        original_show = type(panel).show_result
+
+        def show_result(self, result, note=""):
+            events.append(("shown", len(counter.frames)))
+            return original_show(self, result, note)
+
+        monkeypatch.setattr(type(panel), "show_result", show_result)
+        events.clear()
+        await send_and_wait(pilot, panel)
+        await wait_for(pilot, lambda: app.history.count() == 2)
+        assert [e[0] for e in events] == ["shown", "add"], events
+        assert events[1] == ("add", False)  # in a thread
+        # the add came after the answer's frame: a frame was made after show_result ran
+        assert len(counter.frames) > events[0][1]
+        frames_when_added = []
+        monkeypatch.setattr(History, "add", lambda self, exchange, **kw: (
+            frames_when_added.append(len(counter.frames)), original_add(self, exchange, **kw))[1])
+        shown_at = len(counter.frames)
+        await send_and_wait(pilot, panel)
+        await wait_for(pilot, lambda: app.history.count() == 3)
+        answer_frame = next(i for i, f in enumerate(counter.frames) if i >= shown_at and "status-line" in f)
+        assert frames_when_added and frames_when_added[0] > answer_frame, (frames_when_added, counter.frames)
+
+
+async def test_hidden_tabs_make_their_text_only_when_shown(sandbox_url, monkeypatch):
+    """Headers, Request (its curl command) and Explain are made when their tab is shown, not for
+    every answer read in the Body tab."""
+    import tui.core.export as export
+
+    made = count_calls(monkeypatch, export, "to_curl")
+    app = PlaygroundApp(sandbox_url=sandbox_url)
+    async with app.run_test(size=(160, 48)) as pilot:
+        panel = await trackers(app, pilot, limit="2")
+        for _ in range(3):
+            await send_and_wait(pilot, panel)
+        assert made == []
+        panel.query_one("#response-tabs").active = "tab-request"
+        await pilot.pause(0.1)
+        view = panel.query_one("#request-view")
+        shown = "\n".join(strip.text for strip in view.render_lines(view.region.reset_offset))
+        assert made == [1] and "curl" in shown and "limit=2" in shown
+        await send_and_wait(pilot, panel)  # shown tab: made at once for the new answer
+        assert made == [1, 1]
+
+
+async def test_a_send_builds_its_request_once(sandbox_url, monkeypatch):
+    """The form's values are checked by building the request; that request is the one sent."""
+    import tui.core.client as client_module
+
+    built = count_calls(monkeypatch, client_module, "build_request")
+    app = PlaygroundApp(sandbox_url=sandbox_url)
+    async with app.run_test(size=(160, 48)) as pilot:
+        panel = await trackers(app, pilot, limit="2")
+        await send_and_wait(pilot, panel)
+        await pilot.pause(0.1)
+        built.clear()
+        await send_and_wait(pilot, panel)
+        assert len(built) == 1, built
+        assert "limit=2" in panel.result.exchange.request.url

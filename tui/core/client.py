@@ -217,10 +217,16 @@ class ProviderClient:
         *,
         headers: Iterable[tuple[str, str]] = (),
         force: bool = False,
+        prepared: PreparedRequest | None = None,
     ) -> Result:
-        """Build, send and interpret one request (see the module doc for the steps and exceptions)."""
+        """Build, send and interpret one request (see the module doc for the steps and exceptions).
+
+        `prepared`: what ``prepare(endpoint, values, headers=headers)`` returned just before, when the
+        caller has it (the UI validates the form with it): not built twice. A login made here builds
+        the request again, with the new token."""
         headers = tuple(headers)
-        prepared = self.prepare(endpoint, values, headers=headers)
+        if prepared is None:
+            prepared = self.prepare(endpoint, values, headers=headers)
         self.meter.check(force)
         if self._needs_login(endpoint):
             async with self._login_lock:  # once, even when several sends race

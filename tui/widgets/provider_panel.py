@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from functools import partial
 from typing import Any
 
 from textual import on, work
@@ -61,6 +62,18 @@ def auth_summary(provider, creds: dict, target: str) -> str:
 BUSY_DELAY_S = 0.1
 #: Bodies up to this size are prepared on the spot (well under a millisecond); larger ones in a thread.
 INLINE_BODY_BYTES = 16 * 1024
+
+
+def request_text(prepared, provider, show_secrets: bool) -> str:
+    """The Request tab: the request as a curl command, secrets masked unless shown."""
+    try:
+        from tui.core.export import to_curl
+
+        curl = to_curl(prepared, show_secrets=show_secrets, provider=provider, multiline=True)
+    except Exception as exc:
+        curl = f"(could not make the curl command: {exc})"
+    note = "secrets shown (ctrl+r hides them)" if show_secrets else "secrets masked (ctrl+r reveals them)"
+    return f"# {note}\n{curl}"
 
 
 class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy, save, load more
@@ -437,15 +450,15 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
         self.prepared = prepared
         # "sending…" shows only for a request still running after BUSY_DELAY_S: a fast answer is
         # then painted in one frame, with no flash of a status it replaces at once
+        # (an event-loop timer, not a Textual Timer: that one is a task of its own for each request)
         self._stop_busy_timer()
-        self._busy_timer = self.set_timer(BUSY_DELAY_S, lambda token=self._token: self._show_busy(token),
-                                          name="busy")
-        self._send_worker(self.endpoint, values, force, self._token)
+        self._busy_timer = asyncio.get_running_loop().call_later(BUSY_DELAY_S, self._show_busy, self._token)
+        self._send_worker(self.endpoint, values, force, self._token, (self._client, prepared))
         return True
 
     def _show_busy(self, token: int) -> None:
         self._busy_timer = None
-        if token != self._token or not self.in_flight or self.prepared is None:
+        if token != self._token or not self.in_flight or self.prepared is None or not self.is_attached:
             return
         prepared = self.prepared
         self._busy_shown = True
@@ -457,7 +470,7 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
 
     def _stop_busy_timer(self) -> None:
         if self._busy_timer is not None:
-            self._busy_timer.stop()
+            self._busy_timer.cancel()
             self._busy_timer = None
 
     def _end_busy(self) -> None:
@@ -468,15 +481,19 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
             self.query_one("#send-button", Button).label = "Send ctrl+s"
 
     @work(exclusive=True, group="request")
-    async def _send_worker(self, endpoint, values: dict, force: bool, token: int) -> None:
+    async def _send_worker(self, endpoint, values: dict, force: bool, token: int, built=(None, None)) -> None:
+        """`built`: (client, request) as send() prepared it; the request is sent as it is unless the
+        client was made anew meanwhile (the embedded sandbox came up: a new base URL)."""
         pid = self.provider.id
         if self.target == "sandbox" and hasattr(self.app, "sandbox_ready"):
             await self.app.sandbox_ready()  # the embedded sandbox starts after the first paint
         client = self.client
+        prepared = built[1] if built[0] is client else None
         try:
             login = self.provider.auth.login
             had_token = bool(login and client.credentials.get(login.stores))
-            result = await client.send(endpoint, values, headers=self.extra_headers, force=force)  # logs in if needed
+            result = await client.send(endpoint, values, headers=self.extra_headers, force=force,
+                                       prepared=prepared)  # logs in if needed
             if login and not had_token and client.credentials.get(login.stores):
                 self.post_message(M.LoginFinished(pid, token=client.credentials[login.stores]))
         except asyncio.CancelledError:
@@ -490,8 +507,7 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
                 message = f"Held: {message} Press f5 to send anyway."
             self.post_message(M.RequestFinished(pid, token, error=message, held=held))
             return
-        self.post_message(M.RequestFinished(pid, token, result=result))  # the answer first, then history
-        await self._record_history(result.exchange)
+        self.post_message(M.RequestFinished(pid, token, result=result))  # history: once it is painted
 
     def on_login_finished(self, message: M.LoginFinished) -> None:
         message.stop()
@@ -505,6 +521,8 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
 
     def on_request_finished(self, message: M.RequestFinished) -> None:
         message.stop()
+        if message.result is not None:
+            self._record_history(message.result.exchange)
         if message.token != self._token:
             return
         self.in_flight = False
@@ -543,16 +561,9 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
             screen.paint_changed()  # the answer's frame without a message round through each widget
 
     def _show_request(self) -> None:
-        if self.prepared is None:
-            return
-        try:
-            from tui.core.export import to_curl
-
-            curl = to_curl(self.prepared, show_secrets=self.show_secrets, provider=self.provider, multiline=True)
-        except Exception as exc:
-            curl = f"(could not make the curl command: {exc})"
-        note = "secrets shown (ctrl+r hides them)" if self.show_secrets else "secrets masked (ctrl+r reveals them)"
-        self.query_one(ResponseView).show_request(f"# {note}\n{curl}")
+        if self.prepared is not None:  # the curl command is made when the Request tab is shown
+            self.query_one(ResponseView).show_request(
+                partial(request_text, self.prepared, self.provider, self.show_secrets))
 
     @work(thread=True, exclusive=True, group="body", description="prepare body")  # no repr() of the body
     def _prepare_body(self, body: bytes, content_type: str | None, token: int, truncated: bool = False) -> None:

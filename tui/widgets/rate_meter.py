@@ -12,7 +12,9 @@ import math
 import os
 from typing import Any, Callable
 
+from rich.color import Color
 from rich.segment import Segment
+from rich.style import Style
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
@@ -75,17 +77,62 @@ def describe(snap: Any) -> Content:
 
 
 class MeterSpark(Sparkline):
-    """Textual's Sparkline drawn straight to its one line, without a pass through Rich's console:
-    it is redrawn with every answer (its newest bar grows), and that pass was a quarter of an
-    answer's frame. The cells are the same (tests/ui/test_panel_widgets.py compares them)."""
+    """Textual's Sparkline drawn straight to its one line: it is redrawn with every answer (its newest
+    bar grows), and Textual's renderable (Fractions to cut the buckets, a Rich colour blend and a new
+    Style for every bar, a pass through Rich's console) was the costliest widget of an answer's
+    frame. The cells are the same (tests/ui/test_panel_widgets.py compares them for many series)."""
+
+    _bar_styles: dict
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
+        style = self.rich_style
         if y or not width:
-            return Strip.blank(width, self.rich_style)
-        renderable = self.render()  # Textual's own renderable: its bars and colours
-        segments = renderable.__rich_console__(self.app.console, None)  # (its width is set: no options)
-        return Strip(list(Segment.apply_style(segments, self.rich_style)), width)
+            return Strip.blank(width, style)
+        _, base = self.background_colors
+        low = base + (self.get_component_styles("sparkline--min-color").color if self.min_color is None
+                      else self.min_color)
+        high = base + (self.get_component_styles("sparkline--max-color").color if self.max_color is None
+                       else self.max_color)
+        return Strip(spark_segments(list(self.data or ()), width, low.rich_color, high.rich_color,
+                                    self.summary_function, style), width)
+
+
+_BARS = "▁▂▃▄▅▆▇█"
+
+
+def spark_segments(data: list, width: int, low, high, summary, style: Style) -> list[Segment]:
+    """The one line of textual.renderables.sparkline.Sparkline (height 1) for `data`, as Segments with
+    `style` under each bar's colour: the same buckets, bars and colours, in plain arithmetic."""
+    if not data:
+        return [Segment("▁" * width, style + Style.from_color(low))]
+    if len(data) == 1:
+        return [Segment("█" * width, style + Style.from_color(high))]
+    minimum, maximum = min(data), max(data)
+    extent = maximum - minimum or 1
+    n = len(data)
+    # Textual's buckets: data[int(Fraction(n, width) * b) : int(Fraction(n, width) * (b + 1))], the
+    # empty ones left out (floor division is the same cut, for these non-negative integers)
+    buckets = [part for part in (data[n * b // width:n * (b + 1) // width] for b in range(width)) if part]
+    step = len(buckets) / width
+    lt, ht = low.triplet, high.triplet
+    colours: dict = {}
+    segments = []
+    index = 0.0
+    for _ in range(width):  # its float walk over the buckets, step by step
+        ratio = (summary(buckets[int(index)]) - minimum) / extent
+        bar = _BARS[int(ratio * 7) % 8]
+        cell_style = colours.get(ratio)
+        if cell_style is None:
+            if lt is None or ht is None:
+                colour = high
+            else:  # textual.renderables._blend_colors.blend_colors
+                colour = Color.from_rgb(lt[0] + (ht[0] - lt[0]) * ratio, lt[1] + (ht[1] - lt[1]) * ratio,
+                                        lt[2] + (ht[2] - lt[2]) * ratio)
+            cell_style = colours[ratio] = style + Style.from_color(colour)
+        segments.append(Segment(bar, cell_style))
+        index += step
+    return segments
 
 
 class RateMeter(Horizontal):

@@ -7,8 +7,8 @@ the panel. The Tree tab is filled only when it is first shown for an answer.
 
 from __future__ import annotations
 
-from tui.core.fmt import human_size
-
+from functools import partial
+from typing import Callable
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -17,12 +17,11 @@ from textual.content import Content
 from textual.widgets import Static, TabbedContent, TabPane
 
 from tui import messages as M
+from tui.core.fmt import human_size
 from tui.widgets.json_viewer import JsonViewer, ResponseBody
 from tui.widgets.response_filter import ResponseFilter, TruncatedBar
 from tui.core.jsonview import inert_text
 from tui.widgets.rate_meter import frozen
-
-
 
 
 def status_style(status: int | None) -> str:
@@ -52,6 +51,34 @@ def status_line(exchange, note: str = "") -> Content:
     return Content.assemble(*parts)
 
 
+def headers_text(headers) -> Content:
+    """The Headers tab: one `name: value` line a header."""
+    lines = [Content.assemble((f"{k}: ", "bold $accent"), (v, "")) for k, v in headers]
+    return Content("\n").join(lines) if lines else Content("(no headers)")
+
+
+def explanation_text(explanation) -> Content:
+    """The Explain tab: what the provider said, what it means and what to do."""
+    if explanation is None:
+        return Content.styled("Nothing to explain: the last answer was not an error.", "$text-muted")
+    parts: list = [(explanation.title, "bold $error"), "\n\n"]
+    if explanation.provider_message:
+        who = "The provider says" if explanation.status is not None else "Detail"
+        parts += [(f"{who}: ", "bold"), (inert_text(explanation.provider_message), "bold $warning"), "\n\n"]
+    if explanation.message_meaning:
+        parts += [("What it means: ", "bold"), explanation.message_meaning, "\n\n"]
+    if explanation.meaning and explanation.meaning != explanation.message_meaning:
+        label = f"Status {explanation.status}: " if explanation.status is not None else ""
+        parts += [(label or "Meaning: ", "bold"), explanation.meaning, "\n\n"]
+    for f in explanation.field_errors:
+        parts += [("  • ", "$error"), inert_text(f), "\n"]
+    if explanation.rate_limited and explanation.wait_s is not None:
+        parts += [("\nRate limited: ", "bold $error"), f"wait {explanation.wait_s:g} s before the next request.\n"]
+    if explanation.hint:
+        parts += [("\nWhat to do: ", "bold $success"), explanation.hint]
+    return Content.assemble(*parts)
+
+
 #: the tabs whose contents are mounted after the first paint: (title, pane id)
 _LATER_TABS = (("Headers", "tab-headers"), ("Tree", "tab-tree"), ("Raw", "tab-raw"), ("Request", "tab-request"),
                ("Explain", "tab-explain"))
@@ -60,17 +87,19 @@ _LATER_TABS = (("Headers", "tab-headers"), ("Tree", "tab-tree"), ("Raw", "tab-ra
 class TabText(Static):
     """The text of a tab that is often hidden (Headers, Request, Explain).
 
-    While its tab is hidden, new text is only kept (render() returns it) and drawn when the tab is
-    shown: refreshing a widget that is not on screen makes Textual re-arrange the whole screen,
-    which was a third of the frame of every answer.
+    While its tab is hidden, new text is only kept, as the function that makes it, and made and
+    drawn when the tab is shown (or render() is asked for it): most answers are read in the Body tab,
+    so their headers, curl command and explanation were formatted for nothing, and refreshing a
+    widget that is not on screen makes Textual re-arrange the whole screen.
     """
 
-    _pending: Content | None = None
+    _pending: Content | Callable[[], Content] | None = None
 
-    def set_text(self, content: Content) -> None:
+    def set_text(self, content: Content | Callable[[], Content]) -> None:
+        """Show `content`, or what `content()` returns, made only once the text can be seen."""
         if self.is_on_screen:
             self._pending = None
-            self.update(content)
+            self.update(content() if callable(content) else content)
         else:
             self._pending = content
 
@@ -82,14 +111,22 @@ class TabText(Static):
         except Exception:  # not mounted yet / no screen
             return False
 
+    def _made(self) -> Content | None:
+        pending = self._pending
+        if callable(pending):
+            pending = self._pending = pending()
+        return pending
+
     def render(self):
-        if self._pending is not None:
-            return self._pending
+        pending = self._made()
+        if pending is not None:
+            return pending
         return super().render()
 
     def on_show(self) -> None:
-        if self._pending is not None:
-            content, self._pending = self._pending, None
+        content = self._made()
+        if content is not None:
+            self._pending = None
             self.update(content)
 
 
@@ -184,8 +221,7 @@ class ResponseView(Vertical):
     def show_exchange(self, exchange, explanation=None, note: str = "") -> None:
         self.set_status(status_line(exchange, note))
         self.query_one(TruncatedBar).show(exchange)
-        hdrs = [Content.assemble((f"{k}: ", "bold $accent"), (v, "")) for k, v in exchange.headers]
-        self.query_one("#headers-view", TabText).set_text(Content("\n").join(hdrs) if hdrs else Content("(no headers)"))
+        self.query_one("#headers-view", TabText).set_text(partial(headers_text, exchange.headers))
         self.show_explanation(explanation)
         tabs = self.query_one("#response-tabs", TabbedContent)
         if explanation is not None and tabs.active in ("tab-body", "tab-explain", ""):
@@ -194,29 +230,12 @@ class ResponseView(Vertical):
             tabs.active = "tab-body"
 
     def show_explanation(self, explanation) -> None:
-        view = self.query_one("#explain-view", TabText)
-        if explanation is None:
-            view.set_text(Content.styled("Nothing to explain: the last answer was not an error.", "$text-muted"))
-            return
-        parts: list = [(explanation.title, "bold $error"), "\n\n"]
-        if explanation.provider_message:
-            who = "The provider says" if explanation.status is not None else "Detail"
-            parts += [(f"{who}: ", "bold"), (inert_text(explanation.provider_message), "bold $warning"), "\n\n"]
-        if explanation.message_meaning:
-            parts += [("What it means: ", "bold"), explanation.message_meaning, "\n\n"]
-        if explanation.meaning and explanation.meaning != explanation.message_meaning:
-            label = f"Status {explanation.status}: " if explanation.status is not None else ""
-            parts += [(label or "Meaning: ", "bold"), explanation.meaning, "\n\n"]
-        for f in explanation.field_errors:
-            parts += [("  • ", "$error"), inert_text(f), "\n"]
-        if explanation.rate_limited and explanation.wait_s is not None:
-            parts += [("\nRate limited: ", "bold $error"), f"wait {explanation.wait_s:g} s before the next request.\n"]
-        if explanation.hint:
-            parts += [("\nWhat to do: ", "bold $success"), explanation.hint]
-        view.set_text(Content.assemble(*parts))
+        self.query_one("#explain-view", TabText).set_text(partial(explanation_text, explanation))
 
-    def show_request(self, curl: str) -> None:
-        self.query_one("#request-view", TabText).set_text(Content(curl))
+    def show_request(self, curl: str | Callable[[], str]) -> None:
+        """The Request tab's text: `curl`, or what `curl()` returns (made when the tab is shown)."""
+        self.query_one("#request-view", TabText).set_text(
+            (lambda: Content(curl())) if callable(curl) else Content(curl))
 
     def load_document(self, document, body: bytes = b"", content_type: str | None = None) -> None:
         """Show a prepared Document in the Body viewer; Tree and Raw are filled when first shown."""
