@@ -121,6 +121,7 @@ class PlaygroundApp(App):
         self._http_session = None
         self._history = None
         self._active_id: str | None = None
+        self._panels: dict = {}  # provider id -> its ProviderPanel, as found (active_panel)
         self._sandbox_started = None  # an asyncio.Event while the embedded sandbox starts
         if freeze_timings:
             from tui.widgets.rate_meter import FREEZE
@@ -384,10 +385,14 @@ class PlaygroundApp(App):
         pid = self._active_id
         if pid is None:
             return None
+        panel = self._panels.get(pid)  # (the footer asks for it about 30 times an answer)
+        if panel is not None and panel.is_attached:
+            return panel
         try:
-            return self.query_one(f"#panel-{pid}", ProviderPanel)
+            panel = self._panels[pid] = self.query_one(f"#panel-{pid}", ProviderPanel)
         except Exception:
             return None
+        return panel
 
     def panel(self, provider_id: str):
         from tui.widgets.provider_panel import ProviderPanel

@@ -9,6 +9,8 @@ the Sending button.
 
 from __future__ import annotations
 
+import asyncio
+
 from textual.screen import Screen
 
 from test_journeys import choose, ready, send_and_wait, status, wait_for
@@ -318,6 +320,10 @@ async def test_an_answer_queues_its_frame_without_a_round_of_messages(sandbox_ur
         panel.show_result(panel.result)  # the same answer again: the status line changes (its time)
         queued = {w.id for w in screen._dirty_widgets}
         assert {"status-line", "meter-text"} <= queued, queued
+        # painted at the event loop's next turn, not at the update timer's next 1/60 s slot
+        assert screen._paint_soon and not screen._update_timer._active.is_set()
+        await asyncio.sleep(0)
+        assert not screen._dirty_widgets and not screen._paint_soon
         await pilot.pause(0.1)
         assert "200" in status(panel) and painted_body(panel) == body_rows(panel)
 
@@ -427,3 +433,43 @@ async def test_a_send_builds_its_request_once(sandbox_url, monkeypatch):
         await send_and_wait(pilot, panel)
         assert len(built) == 1, built
         assert "limit=2" in panel.result.exchange.request.url
+
+
+async def test_a_request_is_one_task_that_a_new_request_escape_or_closing_cancels(sandbox_url, monkeypatch):
+    """A request is a plain task, not a Textual worker (no worker object or state messages for each
+    request); as with the worker, a newer request, esc, and the panel going away each cancel it."""
+    import asyncio
+
+    from textual.worker import Worker
+
+    groups: list = []
+    original_init = Worker.__init__
+
+    def init(self, *args, **kwargs):
+        groups.append(kwargs.get("group"))
+        original_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(Worker, "__init__", init)
+    app = PlaygroundApp(sandbox_url=sandbox_url)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(app, pilot)
+        panel = await choose(app, pilot, "gocache", "GET /domain")
+        groups.clear()
+        await send_and_wait(pilot, panel)
+        assert "200" in status(panel) and "request" not in groups, groups
+
+        panel.extra_headers = [("X-Apiplay-Fault", "slow"), ("X-Apiplay-Delay", "5")]
+        assert panel.send()
+        first = panel._request_task
+        assert panel.send()  # a newer request replaces it
+        second = panel._request_task
+        await pilot.pause(0.05)
+        assert first.cancelled() and not second.done()
+        await pilot.press("escape")
+        await pilot.pause(0.05)
+        assert second.cancelled() and panel._request_task is None and not panel.in_flight
+        assert panel.send()
+        third = panel._request_task
+        await panel.remove()
+        await asyncio.sleep(0.05)
+        assert third.cancelled()

@@ -137,6 +137,21 @@ def test_large_array_is_pretty_printed_in_pieces_and_matches_a_full_pretty_print
     assert doc.data == items  # parsed on demand
 
 
+def test_head_is_the_first_lines_as_line_gives_them(small_chunks):
+    """Document.head (the viewer's from-the-top comparison) is lines(0, n), for one piece or many,
+    short documents, invalid UTF-8 and wide characters."""
+    items = [{"id": i, "name": f"n{i} ✓ 漢"} for i in range(3000)]
+    many = prepare(orjson.dumps(items), progressive=False)
+    assert len(many._pieces) > 3
+    first_piece = many._pieces[0].line_count
+    docs = [many, prepare(b'{"a": [1, 2, {"b": "c"}], "d": "\\u00e9"}'), prepare(b"plain\ntext\xff\xfe\nend"),
+            prepare(b"\xc3\n\xa9 half a character on each line", content_type="text/plain"), prepare(b"")]
+    for doc in docs:
+        for n in (0, 1, 2, 3, 7, first_piece - 1, first_piece, first_piece + 1, first_piece + 40,
+                  doc.line_count, doc.line_count + 5):
+            assert doc.head(n) == list(doc.lines(0, n)), (doc, n)
+
+
 def test_progressive_prepare_returns_early_and_completes_in_the_background(small_chunks):
     items = [{"id": i, "name": f"item {i}"} for i in range(20000)]
     body = orjson.dumps(items)

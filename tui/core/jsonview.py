@@ -327,6 +327,20 @@ class Document:
         piece, local = self._locate(index)
         return piece.line(local)
 
+    def head(self, count: int) -> list[str]:
+        """The first `count` lines (fewer when the document is shorter), as text: what a viewer shows
+        from the top. One slice and one split a piece, instead of a look-up and a decode a line
+        (the same text: a newline byte never belongs to a multi-byte character)."""
+        out: list[str] = []
+        for piece in self._pieces[:]:  # (a copy: a preparing thread may append)
+            need = count - len(out)
+            if need <= 0:
+                break
+            buf = piece.buf
+            end = piece._newline(need) if need <= piece._nl_total else len(buf)
+            out.extend(buf[:end].decode("utf-8", "replace").split("\n"))
+        return out[:min(count, self.line_count)]
+
     def lines(self, start: int = 0, stop: int | None = None) -> Iterator[str]:
         stop = self.line_count if stop is None else min(stop, self.line_count)
         for index in range(max(0, start), stop):

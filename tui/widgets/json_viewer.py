@@ -182,10 +182,11 @@ class JsonViewer(ScrollView, can_focus=True):
                 or (old.problem or "") != (document.problem or "")):
             return None
         height = self.scrollable_content_region.height
+        olds, news = old.head(height), document.head(height)
         kept = set()
         for row in range(height):
-            before = old.line(row) if row < old.line_count else None
-            after = document.line(row) if row < document.line_count else None
+            before = olds[row] if row < len(olds) else None
+            after = news[row] if row < len(news) else None
             if before == after and (before is None or old.is_json_line(row) == document.is_json_line(row)):
                 kept.add(row)
         return kept

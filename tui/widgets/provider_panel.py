@@ -1,9 +1,9 @@
 """One provider's playground: target, meter, endpoints, form, preview, pager, response, docs.
 
 The panel owns its state (target, credentials, client, chosen endpoint, last answer) and its
-workers. Requests run in ``@work(exclusive=True, group="request")`` workers that never touch
-widgets: they post :mod:`tui.messages` messages, and the ``on_*`` handlers below update the
-widgets. Bodies are prepared (pretty-printed, indexed) in a thread worker.
+workers. A request runs in one asyncio task at a time (``_run_request``: a new one cancels the
+last); like the workers, it never touches widgets: it posts :mod:`tui.messages` messages, and the
+``on_*`` handlers below update the widgets. Bodies are prepared (pretty-printed, indexed) in a thread worker.
 
 Heavy children are mounted only when the panel is first shown (:meth:`ensure_built`).
 """
@@ -453,8 +453,33 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
         # (an event-loop timer, not a Textual Timer: that one is a task of its own for each request)
         self._stop_busy_timer()
         self._busy_timer = asyncio.get_running_loop().call_later(BUSY_DELAY_S, self._show_busy, self._token)
-        self._send_worker(self.endpoint, values, force, self._token, (self._client, prepared))
+        self._run_request(self._send_worker(self.endpoint, values, force, self._token, (self._client, prepared)))
         return True
+
+    # A request runs as a plain asyncio task, not a Textual worker: a worker's object, its manager's
+    # bookkeeping and its three state messages were about a tenth of a small request's overhead.
+    # Like a worker, the task never touches widgets: it posts its answer (RequestFinished).
+    _request_task: asyncio.Task | None = None
+
+    def _run_request(self, coroutine) -> None:
+        """Run `coroutine` as the panel's one request in flight (it cancels the one before)."""
+        self._cancel_request()
+        task = self._request_task = asyncio.create_task(coroutine)
+        task.add_done_callback(self._request_done)
+
+    def _cancel_request(self) -> None:
+        task, self._request_task = self._request_task, None
+        if task is not None and not task.done():
+            task.cancel()
+
+    def _request_done(self, task: asyncio.Task) -> None:
+        if self._request_task is task:
+            self._request_task = None
+        if not task.cancelled() and task.exception() is not None:  # (the coroutines post every Exception)
+            self.app._handle_exception(task.exception())  # as a worker's error: the app stops and shows it
+
+    def on_unmount(self) -> None:
+        self._cancel_request()
 
     def _show_busy(self, token: int) -> None:
         self._busy_timer = None
@@ -480,7 +505,6 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
             self._busy_shown = False
             self.query_one("#send-button", Button).label = "Send ctrl+s"
 
-    @work(exclusive=True, group="request")
     async def _send_worker(self, endpoint, values: dict, force: bool, token: int, built=(None, None)) -> None:
         """`built`: (client, request) as send() prepared it; the request is sent as it is unless the
         client was made anew meanwhile (the embedded sandbox came up: a new base URL)."""
@@ -581,7 +605,7 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
         """Cancel a request or a fetch-all in flight."""
         if not (self.in_flight or self.fetching):
             return False
-        self.workers.cancel_group(self, "request")
+        self._cancel_request()
         self.workers.cancel_group(self, "pages")
         self._token += 1
         was_fetching = self.fetching

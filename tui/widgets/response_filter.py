@@ -544,10 +544,9 @@ class ResponseActions:
             ("⟳ loading up to ", "bold $accent"), (human_size(cap), "bold $accent"), " of ",
             (prepared.method + " " + mask_secrets(prepared.url, prepared.secrets), ""), ("  · esc cancels", "$text-muted")))
         self.app.refresh_bindings()
-        self._load_more_worker(result.endpoint or self.endpoint, prepared, cap, self._token)
+        self._run_request(self._load_more_worker(result.endpoint or self.endpoint, prepared, cap, self._token))
         return True
 
-    @work(exclusive=True, group="request")
     async def _load_more_worker(self, endpoint, prepared, cap: int, token: int) -> None:
         from tui import messages as M
         from tui.core.client import LARGE_BODY, _decode_large, _needs_decoding
