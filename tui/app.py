@@ -11,7 +11,7 @@ Stable widget ids (snapshot tests, benchmarks and `apiplay screenshot` rely on t
   #providers                 TabbedContent of the provider panels; pane ids "tab-<provider id>"
   #panel-<provider id>       ProviderPanel; inside it:
     #target-bar (#target-text, #credentials-button, #target-button)
-    #rate-meter (#meter-text, #meter-spark)
+    #rate-meter                (one line: the meter's text and its sparkline)
     #endpoints (#endpoint-filter, #endpoint-options; option ids are endpoint keys "GET /path")
     #endpoint-title, #param-form (fields "param-<n>-<name>"), #field-help
     #request-preview, #send-button

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tui.app import PlaygroundApp
 from tui.widgets.param_form import ParamForm
+from tui.widgets.rate_meter import RateMeter
 from tui.widgets.response_view import ResponseView
 from test_journeys import choose, ready, wait_for  # the shared Pilot helpers
 
@@ -156,7 +157,7 @@ async def test_frozen_timings_for_snapshots(sandbox_url):
             await pilot.press("ctrl+s")
             await wait_for(pilot, lambda: panel.result is not None)
             text = panel.query_one(ResponseView).status_text
-            assert "N ms" in text and "resets in N s" in str(panel.query_one("#meter-text").render())
+            assert "N ms" in text and "resets in N s" in str(panel.query_one(RateMeter).text)
     finally:
         from tui.widgets.rate_meter import FREEZE
 

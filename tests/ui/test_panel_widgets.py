@@ -69,35 +69,58 @@ async def test_meter_ticks_only_while_counting_down():
         assert meter.has_class("-blocked") and meter._timer is not None
 
 
-async def test_the_meter_sparkline_draws_the_same_cells_as_textuals():
-    """MeterSpark skips Rich's console pass; what it draws must not change (blocked background too)."""
+async def test_the_meter_line_draws_the_same_cells_as_a_static_beside_textuals_sparkline():
+    """RateMeter draws its text and sparkline as one line; the cells must be those of the Static
+    and Textual's Sparkline it replaced, side by side (blocked background, narrow widths, text that
+    wraps, and many series for the sparkline's buckets and colours)."""
+    from textual.containers import Horizontal
     from textual.geometry import Region
-    from textual.widgets import Sparkline
-
-    from tui.widgets.rate_meter import MeterSpark
+    from textual.strip import Strip
+    from textual.widgets import Sparkline, Static
 
     class Pair(App):
-        CSS = "Sparkline { width: 24; height: 1; } .-blocked { background: $error 15%; }"
+        CSS = """
+        Horizontal { height: 1; width: 1fr; }
+        Horizontal > Static { width: 1fr; height: 1; }
+        Horizontal > Sparkline { width: 24; height: 1; }
+        .-blocked { background: $error 15%; }
+        """
 
         def compose(self):
-            yield Sparkline([0], id="textual")
-            yield MeterSpark([0], id="ours")
+            with Horizontal(id="old"):
+                yield Static(id="old-text")
+                yield Sparkline([0], id="old-spark")
+            yield RateMeter(id="new")
 
-    app = Pair()
-    async with app.run_test() as pilot:
-        textual, ours = app.query_one("#textual"), app.query_one("#ours")
-        series = [([0], False), ([1, 2, 3, 0, 5], False), (list(range(40)), True), ([3] * 10, True), ([], False),
-                  ([7, 1], False), ([0, 0, 9], True), (list(range(23)), False), ([i % 5 for i in range(24)], False),
-                  ([i * i % 11 for i in range(25)], True), ([1.5, 0.25, 3.0, 2.75] * 9, False),
-                  ([(i * 37) % 101 for i in range(100)], False), ([5] + [0] * 60, True)]
-        for data, blocked in series:
-            for widget in (textual, ours):
-                widget.data = data
-                widget.set_class(blocked, "-blocked")
-            await pilot.pause()
-            want, got = (w.render_lines(Region(0, 0, 24, 1))[0] for w in (textual, ours))
-            assert list(got) == list(want), data
-            assert got.text.strip() or not data
+        def get_theme_variable_defaults(self):
+            return theme_variable_defaults(None)
+
+    series = [[0], [1, 2, 3, 0, 5], list(range(40)), [3] * 10, [], [7, 1], [0, 0, 9], list(range(23)),
+              [i % 5 for i in range(24)], [i * i % 11 for i in range(25)], [1.5, 0.25, 3.0, 2.75] * 9,
+              [(i * 37) % 101 for i in range(100)], [5] + [0] * 60]
+    snaps = [None, snap(), snap(used=42, reset_in=17.2, server_count=40, server_reset=16.0),
+             snap(used=119, reset_in=3.0), snap(limit=None, used=7),
+             snap(blocked_for=5.0, text="blocked: wait 5 s left"), snap(used=100, limit=100, reset_in=59.0)]
+    for width in (160, 90, 60, 47, 40, 38, 37, 33, 25):
+        app = Pair()
+        async with app.run_test(size=(width, 4)) as pilot:
+            old, text, spark, new = (app.query_one(f"#{i}") for i in ("old", "old-text", "old-spark", "new"))
+            for i, data in enumerate(series):
+                shown = snaps[i % len(snaps)]
+                blocked = bool(shown and shown.blocked_for > 0)
+                text.update(describe(shown))
+                spark.data = data
+                new.text, new.spark = describe(shown), data
+                new.refresh()
+                for widget in (old, new):
+                    widget.set_class(blocked, "-blocked")
+                await pilot.pause()
+                row = Region(0, 0, new.size.width, 1)
+                want = Strip.join([text.render_lines(Region(0, 0, text.size.width, 1))[0],
+                                   spark.render_lines(Region(0, 0, spark.size.width, 1))[0]])
+                got = new.render_lines(row)[0]
+                assert list(got.simplify()) == list(want.simplify()), (width, data, shown)
+                assert got.cell_length == width
 
 
 def _provider() -> Provider:

@@ -9,8 +9,6 @@ the Sending button.
 
 from __future__ import annotations
 
-import asyncio
-
 from textual.screen import Screen
 
 from test_journeys import choose, ready, send_and_wait, status, wait_for
@@ -171,9 +169,9 @@ async def test_the_meter_is_drawn_in_the_answers_own_frame(sandbox_url, monkeypa
         await send_and_wait(pilot, panel)
         await pilot.pause(0.1)
         assert meter.snapshot.used == used + 1
-        assert f"{used + 1}/120" in str(panel.query_one("#meter-text").render())
+        assert f"{used + 1}/120" in str(panel.query_one(RateMeter).text)
         answer = [frame for frame in counter.frames if "status-line" in frame]
-        assert answer and {"meter-text", "meter-spark"} <= answer[0], counter.frames
+        assert answer and "rate-meter" in answer[0], counter.frames
 
 
 async def test_a_shown_tab_gets_an_answer_that_came_while_a_dialog_was_open(sandbox_url):
@@ -307,9 +305,10 @@ async def test_sending_an_unchanged_form_posts_no_form_change(sandbox_url, monke
         assert "limit=3" in panel.prepared.url
 
 
-async def test_an_answer_queues_its_frame_without_a_round_of_messages(sandbox_url):
-    """show_result hands the repainted widgets to the screen itself (MainScreen.paint_changed):
-    they are queued for the next frame at once, not after a Prompt and an Update message each."""
+async def test_an_answer_paints_its_frame_itself(sandbox_url, monkeypatch):
+    """show_result ends by painting the answer's frame (MainScreen.paint_changed): not after a
+    Prompt and an Update message for each widget and the update timer's next 1/60 s slot."""
+    counter = LayoutCounter(monkeypatch)
     app = PlaygroundApp(sandbox_url=sandbox_url)
     async with app.run_test(size=(160, 48)) as pilot:
         panel = await trackers(app, pilot, limit="1")
@@ -317,15 +316,13 @@ async def test_an_answer_queues_its_frame_without_a_round_of_messages(sandbox_ur
         await pilot.pause(0.1)
         screen = app.screen
         assert not screen._dirty_widgets
+        counter.on = True
         panel.show_result(panel.result)  # the same answer again: the status line changes (its time)
-        queued = {w.id for w in screen._dirty_widgets}
-        assert {"status-line", "meter-text"} <= queued, queued
-        # painted at the event loop's next turn, not at the update timer's next 1/60 s slot
-        assert screen._paint_soon and not screen._update_timer._active.is_set()
-        await asyncio.sleep(0)
-        assert not screen._dirty_widgets and not screen._paint_soon
+        assert counter.frames and {"status-line", "rate-meter"} <= counter.frames[0], counter.frames
+        assert not screen._dirty_widgets  # painted before show_result returned
         await pilot.pause(0.1)
         assert "200" in status(panel) and painted_body(panel) == body_rows(panel)
+        assert counter.layouts == 0
 
 
 async def test_reading_the_form_makes_no_dom_queries(sandbox_url, monkeypatch):

@@ -21,8 +21,6 @@ This relies on Textual's compositor internals (``_dirty_regions``, ``_get_render
 
 from __future__ import annotations
 
-import asyncio
-
 from textual._compositor import Compositor
 from textual.geometry import Region
 from textual.screen import Screen
@@ -118,13 +116,15 @@ class MainScreen(Screen):
         super()._screen_resized(size)
 
     def paint_changed(self) -> None:
-        """Queue the widgets on screen that asked only for a repaint for the next frame now.
+        """Paint the widgets on screen that asked only for a repaint, now: an answer's frame.
 
-        Textual learns of a repaint through two messages: a Prompt to the widget, which then posts
-        an Update to the screen, which then starts its frame timer. For an answer that is four
-        widgets (status line, meter text, sparkline, body) and about a millisecond of task
-        switches before the frame. A widget that also needs a layout, a scroll update or new
-        styles is left to that path."""
+        Textual learns of a repaint through messages: a Prompt to each widget, which then posts an
+        Update to the screen, which resumes its update timer, which paints at its next 1/60 s slot.
+        For an answer (status line, meter, body) that was a round of task switches, and an answer
+        that came within 1/60 s after another frame (the meter's countdown) waited up to 16 ms for
+        its slot. The panel calls this as the last step of showing an answer, so the frame is made
+        there, once. A widget that also needs a layout, a scroll update or new styles is left to
+        Textual's path (the next frame)."""
         if self.app._batch_count or not self.is_current or self not in self._compositor:
             return
         queued = False
@@ -134,24 +134,8 @@ class MainScreen(Screen):
                 widget._repaint_required = False  # (its Prompt then finds nothing to post)
                 self._dirty_widgets.add(widget)
                 queued = True
-        if queued and not self._paint_soon:
-            self._paint_soon = True
-            asyncio.get_running_loop().call_soon(self._paint_now)
-
-    _paint_soon = False
-
-    def _paint_now(self) -> None:
-        """The answer's frame at the event loop's next turn, not at the update timer's next tick. The
-        timer keeps to a 1/60 s grid from its start: an answer that came within 1/60 s after another
-        frame (the meter's countdown, a key's echo) waited for the next slot, up to 16 ms (the worst
-        tenth of small requests in the bench). One frame per answer, so no cap is needed here."""
-        self._paint_soon = False
-        if not self._dirty_widgets:
-            return  # (painted meanwhile)
-        if not self.is_current or self.app._batch_count:
-            self._update_timer.resume()  # the usual path, when it can paint
-            return
-        try:
-            self._on_timer_update()
-        except Exception as error:  # as an error in the update timer's callback would be
-            self.app._handle_exception(error)
+        if queued:
+            try:
+                self._on_timer_update()  # what the update timer calls: paints _dirty_widgets
+            except Exception as error:  # as an error in the update timer's callback would be
+                self.app._handle_exception(error)

@@ -155,7 +155,8 @@ class JsonViewer(ScrollView, can_focus=True):
         self._set_virtual_size(document, repaint=kept is None)
         if kept is None:  # (the same problem otherwise: setting a title repaints the whole widget)
             self.border_title = Content(document.problem or "")  # Content: never parsed as markup
-        self.scroll_to(0, 0, animate=False, immediate=True)
+        if self.scroll_offset != (0, 0) or self.scroll_target_x or self.scroll_target_y:
+            self.scroll_to(0, 0, animate=False, immediate=True)
         if document.complete:
             self._measure_width(document)
         elif self._growth_timer is None:

@@ -552,10 +552,10 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
         self.in_flight = False
         self.held = message.held
         self._end_busy()
-        self.app.refresh_bindings()  # redraws the footer only if what it shows changed
         if message.error:
             self.refuse(message.error, title="Held" if message.held else "Failed")
             self.query_one(RateMeter).refresh_meter()
+            self.app.refresh_bindings()  # redraws the footer only if what it shows changed
             return
         self.show_result(message.result)
 
@@ -580,6 +580,7 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
         if result.explanation is not None and result.exchange.status is not None:
             self.app.notify(result.explanation.title, title=f"{self.provider.name} answered an error",
                             severity="warning", timeout=4)
+        self.app.refresh_bindings()  # the footer's keys for this answer (f10 / f12 for a cut body…)
         screen = self.screen
         if isinstance(screen, MainScreen):
             screen.paint_changed()  # the answer's frame without a message round through each widget
@@ -697,7 +698,6 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
         if not self.fetching:
             return
         self.fetching = False
-        self.app.refresh_bindings()
         pager = self.query_one("#pager")
         text = f"fetched {message.pages} pages · {len(message.items)} items combined"
         if message.error:
@@ -716,6 +716,7 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
             else:
                 self._prepare_body(last.exchange.body, last.exchange.header("content-type"), self._token,
                                    last.exchange.truncated)
+        self.app.refresh_bindings()  # after the result changed: the footer's keys depend on it
 
     @work(thread=True, exclusive=True, group="body", description="prepare pages")  # no repr() of the items
     def _prepare_combined(self, items: list, token: int) -> None:

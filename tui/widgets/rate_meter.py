@@ -15,13 +15,13 @@ from typing import Any, Callable
 from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style
-from textual.app import ComposeResult
-from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.strip import Strip
+from textual.style import Style as VisualStyle
 from textual.timer import Timer
-from textual.widgets import Sparkline, Static
+from textual.visual import Visual
+from textual.widget import Widget
 
 BAR_WIDTH = 20
 #: Set by PlaygroundApp(freeze_timings=True).
@@ -76,28 +76,6 @@ def describe(snap: Any) -> Content:
     return Content.assemble(*parts)
 
 
-class MeterSpark(Sparkline):
-    """Textual's Sparkline drawn straight to its one line: it is redrawn with every answer (its newest
-    bar grows), and Textual's renderable (Fractions to cut the buckets, a Rich colour blend and a new
-    Style for every bar, a pass through Rich's console) was the costliest widget of an answer's
-    frame. The cells are the same (tests/ui/test_panel_widgets.py compares them for many series)."""
-
-    _bar_styles: dict
-
-    def render_line(self, y: int) -> Strip:
-        width = self.size.width
-        style = self.rich_style
-        if y or not width:
-            return Strip.blank(width, style)
-        _, base = self.background_colors
-        low = base + (self.get_component_styles("sparkline--min-color").color if self.min_color is None
-                      else self.min_color)
-        high = base + (self.get_component_styles("sparkline--max-color").color if self.max_color is None
-                       else self.max_color)
-        return Strip(spark_segments(list(self.data or ()), width, low.rich_color, high.rich_color,
-                                    self.summary_function, style), width)
-
-
 _BARS = "▁▂▃▄▅▆▇█"
 
 
@@ -135,25 +113,33 @@ def spark_segments(data: list, width: int, low, high, summary, style: Style) -> 
     return segments
 
 
-class RateMeter(Horizontal):
-    """Meter line + sparkline. `source()` returns the current MeterSnapshot (or None)."""
+class RateMeter(Widget):
+    """The meter's line, `source()` giving the current MeterSnapshot (or None): its text, and a
+    sparkline of recent requests at the right.
 
+    One widget drawing both, where there were a Static and a Sparkline side by side: the meter is
+    redrawn with every answer, and each widget Textual draws costs a pass through its styling
+    machinery. The cells are the same as the Static's and Textual Sparkline's
+    (tests/ui/test_panel_widgets.py compares them); the sparkline's colours come from the same
+    component classes as Textual's."""
+
+    COMPONENT_CLASSES = {"sparkline--max-color", "sparkline--min-color"}
     DEFAULT_CSS = """
     RateMeter { height: 1; width: 1fr; }
-    RateMeter > #meter-text { width: 1fr; height: 1; }
-    RateMeter > Sparkline { width: 24; height: 1; }
     RateMeter.-blocked { background: $error 15%; }
+    RateMeter > .sparkline--max-color { color: $primary; }
+    RateMeter > .sparkline--min-color { color: $primary 30%; }
     """
+    #: the sparkline's width, at the right of the line
+    SPARK_WIDTH = 24
 
     def __init__(self, source: Callable[[], Any] | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
         self.source = source
         self.snapshot: Any = None
         self._timer: Timer | None = None
-
-    def compose(self) -> ComposeResult:
-        yield Static(describe(None), id="meter-text")
-        yield MeterSpark([0], id="meter-spark")
+        self.text: Content = describe(None)  # what the line says
+        self.spark: list = [0]  # the sparkline's data (requests in each recent slice of the window)
 
     def on_mount(self) -> None:
         self.refresh_meter()
@@ -185,10 +171,27 @@ class RateMeter(Horizontal):
             self._timer = None
 
     def _paint(self, snapshot: Any) -> None:
-        self.query_one("#meter-text", Static).update(describe(snapshot), layout=False)  # one fixed line
+        self.text = describe(snapshot)
         if snapshot is not None:
-            data = list(snapshot.recent) or [0]
-            self.query_one("#meter-spark", Sparkline).data = data
+            self.spark = list(snapshot.recent) or [0]
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        if y or not width:
+            return Strip.blank(width, self.rich_style)
+        spark_width = min(self.SPARK_WIDTH, width)
+        text_width = width - spark_width
+        base, background = self.background_colors
+        pad = VisualStyle(background=base + background).rich_style  # what Textual fills a short line with
+        # the text as a Static of that width draws it (wrapped at words: the first line shows)
+        strips = Visual.to_strips(self, self.text, text_width, 1, self.visual_style) if text_width else []
+        text = strips[0].adjust_cell_length(text_width, pad) if strips else Strip.blank(text_width, pad)
+        low = background + self.get_component_styles("sparkline--min-color").color
+        high = background + self.get_component_styles("sparkline--max-color").color
+        spark = Strip(spark_segments(self.spark, spark_width, low.rich_color, high.rich_color, max, self.rich_style),
+                      spark_width)
+        return Strip.join([text, spark])
 
     def _tick(self) -> None:
         was_blocked = self.blocked_for > 0

@@ -327,11 +327,7 @@ class TruncatedBar(Horizontal):
 
             self.query_one("#truncated-text", Static).update(
                 Content(f"Only the first {human_size(len(exchange.body))} are shown."))
-        self.set_class(cut, "-shown")
-        try:
-            self.app.refresh_bindings()  # the footer shows f10 / f12 only now
-        except Exception:  # noqa: BLE001 - closing
-            pass
+        self.set_class(cut, "-shown")  # (the panel refreshes the footer's f10 / f12 after the answer)
 
     @on(Button.Pressed, "#load-more")
     def _load_more(self, event: Button.Pressed) -> None:
