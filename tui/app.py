@@ -236,29 +236,34 @@ class PlaygroundApp(App):
         self.call_after_refresh(self._save_caches)
 
     def _save_caches(self) -> None:
-        """After the first paint: write the start-up caches (parsed packs, parsed CSS) that changed."""
+        """After the first paint: write the start-up caches (parsed packs, parsed CSS, compiled
+        dataclass methods) that changed."""
         from tui import css_cache
+        from tui.core import dccache
         from tui.core.packs import disk_cache_stale
 
         css = css_cache.take_pending()
-        if css or disk_cache_stale():
-            self._write_caches(css)
+        code = dccache.take_pending()
+        if css or code or disk_cache_stale():
+            self._write_caches(css, code)
 
     @work(thread=True, group="caches", description="save the start-up caches")
-    def _write_caches(self, css: dict | None) -> None:
+    def _write_caches(self, css: dict | None, code: dict | None = None) -> None:
         from tui import css_cache
+        from tui.core import dccache
         from tui.core.packs import save_disk_cache
 
-        # only caches: what cannot be saved is parsed again next time
+        # only caches: what cannot be saved is parsed or compiled again next time
         try:
             save_disk_cache()  # (writes only when the packs changed)
         except Exception:
             pass
-        if css:
-            try:
-                css_cache.write(css)
-            except Exception:
-                pass
+        for pending, write in ((css, css_cache.write), (code, dccache.write)):
+            if pending:
+                try:
+                    write(pending)
+                except Exception:
+                    pass
 
     def _remember_theme(self, theme) -> None:
         if theme.name != self.settings.theme:

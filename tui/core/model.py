@@ -5,7 +5,8 @@ A provider pack (an OpenAPI 3.1 JSON file with ``x-apiplay`` extensions, see
 objects. The request builder, the HTTP session, the rate meter, the error
 decoder, the CLI and the TUI all speak in these types and nothing else.
 
-This module imports no Textual and does no I/O.
+This module imports no Textual and does no I/O of its own (its dataclasses' methods are compiled
+through :mod:`tui.core.dccache`, which may read them from the cache: a start-up cost).
 """
 
 from __future__ import annotations
@@ -13,6 +14,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
+
+from tui.core import dccache as _dccache
+
+_end_dataclasses = _dccache.install()  # ended at the bottom of this module
 
 #: Parameter types, as JSON Schema names them.
 PARAM_TYPES = ("string", "integer", "number", "boolean", "array", "object", "file")
@@ -371,3 +376,6 @@ class ValidationError(ValueError):
     def __init__(self, errors: list[FieldError]):
         self.errors = list(errors)
         super().__init__("; ".join(f"{e.field}: {e.message}" if e.field else e.message for e in errors))
+
+
+_end_dataclasses()
