@@ -169,6 +169,29 @@ async def test_the_endpoint_list_draws_each_option_at_the_height_its_line_map_gi
         assert [options._heights[i] for i in range(len(needed))] == needed
 
 
+async def test_drawing_the_endpoint_list_brings_its_line_map_up_to_date_once_a_draw(monkeypatch):
+    """Textual's OptionList updated its line map (and measured its width) for every line it drew:
+    half the cost of the list, the first frame's costliest widget. Once a draw is enough, and
+    what is drawn is the same."""
+    from textual.geometry import Region
+    from textual.widgets import OptionList
+
+    app = PlaygroundApp(sandbox_url=sandbox_url)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        options = app.active_panel.query_one("#endpoint-options", EndpointOptions)
+        area = Region(0, 0, options.size.width, options.size.height)
+        before = [strip.text for strip in options.render_lines(area)]
+        updates: list = []
+        original = OptionList._update_lines
+        monkeypatch.setattr(OptionList, "_update_lines", lambda self: (updates.append(1), original(self))[1])
+        options._styles_cache.clear()
+        drawn = options.render_lines(area)
+        assert len(updates) == 1, len(updates)
+        assert [strip.text for strip in drawn] == before
+        assert sum(1 for text in before if text.strip()) > 20  # (a full list was drawn)
+
+
 def test_the_heap_is_frozen_before_start_up_builds_the_screen():
     """In a fresh process (as a user starts it): the modules are frozen out of the collector's sight
     before the first panel is made, so start-up's collections do not walk them; once the screen is

@@ -105,13 +105,30 @@ class EndpointOptions(OptionList):
                 self._line_cache.clear()
             self._lines_width = width
 
+    #: True while render_lines draws: the width, the options and the line map cannot change then
+    _drawing = False
+
+    def render_lines(self, crop):
+        # Textual's OptionList brings its line map up to date and measures its width again for every
+        # line it draws (twice a line with the checks above): half of drawing the list, which is the
+        # costliest widget of the first frame. Once a draw is enough.
+        self._update_lines()
+        self._drawing = True
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._drawing = False
+
     def _update_lines(self) -> None:
+        if self._drawing:
+            return  # (done when the draw began)
         if self.scrollable_content_region:
             self._fit_caches()
         super()._update_lines()
 
     def _get_option_render(self, option, style):
-        self._fit_caches()
+        if not self._drawing:
+            self._fit_caches()
         return super()._get_option_render(option, style)
 
     def _on_resize(self, event) -> None:
