@@ -202,12 +202,15 @@ def test_the_heap_is_frozen_before_start_up_builds_the_screen():
 
     code = textwrap.dedent("""
         import asyncio, gc
+        assert gc.isenabled()
         from tui.app import PlaygroundApp
         from tui.widgets import provider_panel
+        paused_at_import = not gc.isenabled()
         seen = {}
         init = provider_panel.ProviderPanel.__init__
         def spy(self, *a, **k):
             seen.setdefault("frozen_at_first_panel", gc.get_freeze_count())
+            seen.setdefault("paused_at_first_panel", not gc.isenabled())
             init(self, *a, **k)
         provider_panel.ProviderPanel.__init__ = spy
         async def main():
@@ -218,15 +221,40 @@ def test_the_heap_is_frozen_before_start_up_builds_the_screen():
                     await pilot.pause(0.02)
                     if gc.get_freeze_count() > seen["frozen_at_first_panel"]:
                         break
-                print(seen["frozen_at_first_panel"], gc.get_freeze_count(), gc.get_threshold()[0])
+                print(seen["frozen_at_first_panel"], gc.get_freeze_count(), gc.get_threshold()[0],
+                      int(paused_at_import), int(seen["paused_at_first_panel"]), int(gc.isenabled()))
         asyncio.run(main())
     """)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr[-2000:]
-    at_first_panel, after, threshold = map(int, out.stdout.split())
+    at_first_panel, after, threshold, paused_at_import, paused_at_first_panel, enabled = map(int, out.stdout.split())
     assert at_first_panel > 10_000  # Textual's and apiplay's modules
     assert after > at_first_panel  # _freeze_heap ran after the first paint (widgets, packs)
     assert threshold >= 10_000
+    # the collector is paused from the import of the app to its first paint, then runs again
+    assert paused_at_import and paused_at_first_panel and enabled
+
+
+def test_an_app_closed_before_its_first_paint_leaves_the_collector_running():
+    import subprocess
+    import sys
+    import textwrap
+
+    code = textwrap.dedent("""
+        import asyncio, gc
+        from tui.app import PlaygroundApp
+        assert not gc.isenabled()
+        app = PlaygroundApp(sandbox_url="http://127.0.0.1:9")
+        app.compose = lambda: iter(())  # nothing to paint: the app closes at once
+        async def main():
+            async with app.run_test(size=(40, 10)) as pilot:
+                app.exit()
+        asyncio.run(main())
+        print(int(gc.isenabled()))
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split()[-1] == "1"
 
 
 async def test_a_panel_shown_later_is_moved_out_of_the_collectors_sight_once_settled():

@@ -11,8 +11,11 @@ from tui.core import gcpause
 
 
 @pytest.fixture(autouse=True)
-def collector_enabled():
+def collector_enabled(monkeypatch):
+    """Each test starts with the collector running and no pause held (importing tui.app holds one
+    until an app's first paint: a process-wide state these tests must not see)."""
     was = gc.isenabled()
+    monkeypatch.setattr(gcpause, "_pauses", 0)
     gc.enable()
     yield
     (gc.enable if was else gc.disable)()
@@ -65,4 +68,21 @@ def test_the_client_shares_the_counter():
         with gcpause.paused():
             pass
         assert not gc.isenabled()
+    assert gc.isenabled()
+
+
+def test_hold_and_release_are_a_pause_that_is_not_one_block():
+    """The app's start-up pause: held at import, released at the first paint; blocks meanwhile
+    neither end it nor are ended by it."""
+    assert gc.isenabled()
+    gcpause.hold()
+    assert not gc.isenabled()
+    with gcpause.paused():
+        assert not gc.isenabled()
+    assert not gc.isenabled()  # the block ended, the hold still stands
+    with gcpause.paused():
+        gcpause.release()
+        assert not gc.isenabled()  # the block still stands
+    assert gc.isenabled()
+    gcpause.release()  # an extra release changes nothing
     assert gc.isenabled()

@@ -21,7 +21,7 @@ import threading
 from contextlib import contextmanager
 from typing import Iterator
 
-__all__ = ["paused"]
+__all__ = ["hold", "paused", "release"]
 
 _lock = threading.Lock()
 _pauses = 0  # active pauses; -1 while the collector was found disabled by someone else
@@ -30,6 +30,15 @@ _pauses = 0  # active pauses; -1 while the collector was found disabled by someo
 @contextmanager
 def paused() -> Iterator[None]:
     """Pause the cyclic collector for the duration of the block (nested and threaded uses counted)."""
+    hold()
+    try:
+        yield
+    finally:
+        release()
+
+
+def hold() -> None:
+    """Start a pause that :func:`release` ends (for a pause that is not one block: the app's start-up)."""
     global _pauses
     with _lock:
         if _pauses == 0:
@@ -37,13 +46,15 @@ def paused() -> Iterator[None]:
         if _pauses >= 0:
             gc.disable()
             _pauses += 1
-    try:
-        yield
-    finally:
-        with _lock:
-            if _pauses > 0:
-                _pauses -= 1
-                if _pauses == 0:
-                    gc.enable()
-            else:
-                _pauses = 0
+
+
+def release() -> None:
+    """End one pause started by :func:`hold` (the collector runs again when it was the last)."""
+    global _pauses
+    with _lock:
+        if _pauses > 0:
+            _pauses -= 1
+            if _pauses == 0:
+                gc.enable()
+        else:
+            _pauses = 0
