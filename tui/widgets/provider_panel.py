@@ -3,7 +3,8 @@
 The panel owns its state (target, credentials, client, chosen endpoint, last answer) and its
 workers. A request runs in one asyncio task at a time (``_run_request``: a new one cancels the
 last); like the workers, it never touches widgets: it posts :mod:`tui.messages` messages, and the
-``on_*`` handlers below update the widgets. Bodies are prepared (pretty-printed, indexed) in a thread worker.
+``on_*`` handlers below update the widgets. Bodies are prepared (pretty-printed, indexed) in a
+thread worker.
 
 Heavy children are mounted only when the panel is first shown (:meth:`ensure_built`).
 """

@@ -19,9 +19,9 @@
 from __future__ import annotations
 
 import asyncio
-from functools import partial
 import json
 import re
+from functools import partial
 from pathlib import Path
 from typing import Any
 
