@@ -110,3 +110,16 @@ def test_tables_are_well_formed(pid):
         rows = block.strip().splitlines()
         widths = {len(re.findall(r"(?<!\\)\|", row)) for row in rows}
         assert len(widths) == 1, block
+
+
+def test_the_readme_says_what_each_dependency_is_for():
+    import tomllib
+
+    root = Path(__file__).resolve().parents[2]
+    deps = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    names = {re.split(r"[<>=!~\[ ]", d, maxsplit=1)[0].lower() for d in deps}
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Dependencies, and why", 1)[1].split("\n## ", 1)[0]
+    listed = {line.split("|")[1].split("(")[0].strip().lower() for line in table.splitlines()
+              if line.startswith("| ") and not line.startswith("| package") and not line.startswith("| ---")}
+    assert names - listed == set(), f"not in the README's table: {sorted(names - listed)}"

@@ -256,3 +256,31 @@ async def test_a_large_body_is_joined_off_the_event_loop(server, monkeypatch):
         assert cut.truncated and cut.body == ex.body[: 5 * 2**20]
     finally:
         await session.aclose()
+
+
+async def test_a_request_tries_no_import_that_fails(server, monkeypatch):
+    """httpx's transport asks which async library runs by importing sniffio on every request; without
+    it installed (a dependency for that reason) each request made four failing imports, each a walk
+    of sys.path."""
+    import builtins
+
+    failed: list = []
+    real_import = builtins.__import__
+
+    def counting_import(name, *args, **kwargs):
+        try:
+            return real_import(name, *args, **kwargs)
+        except ImportError:
+            failed.append(name)
+            raise
+
+    session = HttpSession()
+    try:
+        await session.send(req(server + "/json"))  # the first: whatever is imported once
+        monkeypatch.setattr(builtins, "__import__", counting_import)
+        for _ in range(3):
+            assert (await session.send(req(server + "/json"))).status == 200
+    finally:
+        monkeypatch.undo()
+        await session.aclose()
+    assert failed == []
