@@ -254,14 +254,16 @@ class PlaygroundApp(App):
 
     def _save_caches(self) -> None:
         """After the first paint: write the start-up caches (parsed packs, parsed CSS, compiled
-        dataclass methods) that changed."""
+        dataclass methods, parsed theme files) that changed."""
         from tui import css_cache
         from tui.core import dccache
         from tui.core.packs import disk_cache_stale
 
+        from tui import themes
+
         css = css_cache.take_pending()
         code = dccache.take_pending()
-        if css or code or disk_cache_stale():
+        if css or code or themes._cache_new or disk_cache_stale():
             self._write_caches(css, code)
 
     @work(thread=True, group="caches", description="save the start-up caches")
@@ -281,6 +283,12 @@ class PlaygroundApp(App):
                     write(pending)
                 except Exception:
                     pass
+        try:
+            from tui import themes
+
+            themes.save_cache()  # (writes only when a theme file was parsed)
+        except Exception:
+            pass
 
     def _remember_theme(self, theme) -> None:
         if theme.name != self.settings.theme:

@@ -59,7 +59,6 @@ Registering everything::
 from __future__ import annotations
 
 import os
-import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -289,6 +288,54 @@ def parse_theme(data: dict[str, Any], source: str = "theme") -> Theme:
 def load_theme_file(path: str | os.PathLike[str]) -> Theme:
     """Read and validate one theme file. Raises ThemeError (naming the file) on any problem."""
     path = Path(path)
+    data = _parsed_file(path)
+    data.setdefault("name", path.stem)
+    return parse_theme(data, source=path.name)
+
+
+# The theme files' parsed TOML is kept in the cache dir (themes.json) by file, size and modification
+# time: reading four small TOML files took ~4 ms of every start (most of it importing tomllib).
+# What is cached is only the file's data; it is validated (parse_theme) on every start.
+_CACHE_NAME = "themes.json"
+_cache: dict | None = None  # read once: str(path) -> [mtime_ns, size, data]
+_cache_new: dict = {}  # parsed since it was read
+
+
+def _file_key(path: Path) -> list | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return [st.st_mtime_ns, st.st_size]
+
+
+def _read_cache() -> dict:
+    try:
+        import orjson
+
+        from tui.core.packcache import _trusted, cache_dir
+
+        file = cache_dir() / _CACHE_NAME
+        if not _trusted(file):
+            return {}
+        data = orjson.loads(file.read_bytes())
+        return data["files"] if data.get("format") == 1 and isinstance(data.get("files"), dict) else {}
+    except Exception:  # missing, unreadable, not ours, corrupt: the files are parsed instead
+        return {}
+
+
+def _parsed_file(path: Path) -> dict[str, Any]:
+    """The TOML data of a theme file (from the cache when the file is unchanged). Raises ThemeError."""
+    global _cache
+    if _cache is None:
+        _cache = _read_cache()
+    key = _file_key(path)
+    entry = _cache.get(str(path))
+    if key is not None and isinstance(entry, list) and len(entry) == 3 and entry[:2] == key \
+            and isinstance(entry[2], dict):
+        return dict(entry[2])
+    import tomllib  # here: only when a file changed since the cache was written
+
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
@@ -299,8 +346,30 @@ def load_theme_file(path: str | os.PathLike[str]) -> Theme:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ThemeError([f"{path.name}: not valid TOML ({exc})"]) from None
-    data.setdefault("name", path.stem)
-    return parse_theme(data, source=path.name)
+    if key is not None:
+        _cache_new[str(path)] = [*key, data]
+    return dict(data)
+
+
+def save_cache() -> Path | None:
+    """Write the theme files parsed since the cache was read (the app calls this after its first
+    paint, in a thread). Files whose data is not plain JSON are left out. Raises OSError."""
+    import orjson
+
+    from tui.core.atomic import write_atomic
+    from tui.core.packcache import cache_dir
+
+    if not _cache_new:
+        return None
+    files = dict(_cache or {})
+    for name, entry in list(_cache_new.items()):
+        try:
+            orjson.dumps(entry)
+        except TypeError:  # (a TOML date, say)
+            continue
+        files[name] = entry
+    _cache_new.clear()
+    return write_atomic(cache_dir() / _CACHE_NAME, orjson.dumps({"format": 1, "files": files}), mode=0o600)
 
 
 def _theme_files(folder: Path) -> list[Path]:

@@ -133,3 +133,59 @@ def test_unreadable_and_non_utf8_files_warn(tmp_path):
 def test_missing_user_dir_is_fine(tmp_path):
     loaded, warnings = themes.load_themes(tmp_path / "does-not-exist")
     assert loaded and warnings == []
+
+
+@pytest.fixture
+def fresh_theme_cache(monkeypatch, tmp_path):
+    """The parsed-theme cache as a new process finds it: read again, nothing new (conftest gives
+    each test its own cache dir)."""
+    monkeypatch.setattr(themes, "_cache", None)
+    monkeypatch.setattr(themes, "_cache_new", {})
+
+
+def test_theme_files_are_parsed_once_then_read_from_the_cache(tmp_path, monkeypatch, fresh_theme_cache):
+    import tomllib as real_tomllib
+
+    user = tmp_path / "themes"
+    mine = _write(user, "mine.toml", 'primary = "#123456"\n[variables]\njson-key = "red"\n')
+    broken = _write(user, "broken.toml", 'primary = 12\n')
+    first, warnings = themes.load_themes(user)
+    assert any("broken.toml: primary" in w for w in warnings)
+    assert str(mine) in themes._cache_new
+    assert themes.save_cache() is not None
+    assert themes.save_cache() is None  # nothing new: nothing written
+
+    parsed: list = []
+    with monkeypatch.context() as patch:
+        patch.setattr(real_tomllib, "loads", lambda text, **kw: parsed.append(text) or {})
+        themes._cache = None  # a new start
+        second, warnings_again = themes.load_themes(user)
+    assert parsed == []  # every file came from the cache
+    assert [(t.name, t.primary, t.variables) for t in second] == [(t.name, t.primary, t.variables) for t in first]
+    assert warnings_again == warnings  # a theme the cache holds is still checked on every start
+
+    mine.write_text('primary = "#654321"\n', encoding="utf-8")  # changed: parsed again
+    themes._cache = None
+    third, _ = themes.load_themes(user)
+    assert {t.name: t.primary for t in third}["mine"] == "#654321"
+
+
+@pytest.mark.parametrize("spoil", ["writable by others", "corrupt", "wrong format"])
+def test_a_doubtful_theme_cache_is_ignored(tmp_path, spoil, fresh_theme_cache):
+    from tui.core.packcache import cache_dir
+
+    user = tmp_path / "themes"
+    _write(user, "mine.toml", 'primary = "#123456"\n')
+    themes.load_themes(user)
+    path = themes.save_cache()
+    if spoil == "writable by others":
+        path.chmod(0o666)
+    elif spoil == "corrupt":
+        path.write_bytes(b"{not json")
+    else:
+        path.write_text('{"format": 99, "files": {}}', encoding="utf-8")
+    assert path.parent == cache_dir()
+    themes._cache = None
+    loaded, warnings = themes.load_themes(user)
+    assert warnings == [] and {t.name: t.primary for t in loaded}["mine"] == "#123456"
+    assert str(user / "mine.toml") in themes._cache_new  # parsed from the file

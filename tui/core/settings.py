@@ -78,7 +78,6 @@ from __future__ import annotations
 import copy
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping
@@ -412,6 +411,8 @@ def _read_toml(path: Path, warnings: list[str]) -> tuple[dict[str, Any], str] | 
     except UnicodeDecodeError:
         warnings.append(f"{path.name}: not UTF-8 text; the file was ignored, defaults used")
         return None
+    import tomllib  # here: only when there is a file to read
+
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as exc:
