@@ -3,7 +3,8 @@
 ``tui.core.model`` defines 17 frozen dataclasses. For each, Python's ``dataclasses`` writes the
 source of ``__init__``, ``__repr__``, ``__eq__``, ``__hash__``, ``__setattr__`` and ``__delattr__``
 and compiles it: about 100 compilations, 12-18 ms of every start of the app on this machine (3-5 ms
-with this cache). :func:`install` wraps ``dataclasses._create_fn`` while the model module runs:
+with this cache); the settings and the rate meter add a dozen. :func:`install` wraps
+``dataclasses._create_fn`` while such a module runs:
 each function's source is looked up in the file read at install (``dataclasses.marshal`` in
 tui.core.packcache's cache dir) and compiled only when missing. The app writes the new entries
 after its first paint (:func:`take_pending` / :func:`write`), in the thread that writes its other
@@ -90,13 +91,18 @@ def _create_fn(name, args, body, *, globals=None, locals=None, return_type=_MISS
     return ns['__create_fn__'](**locals)
 
 
+_read_done = False
+
+
 def install() -> Callable[[], None]:
-    """Compile dataclass methods through the cache until the returned function is called."""
-    global _codes
+    """Compile dataclass methods through the cache until the returned function is called (a module
+    with dataclasses calls it first thing and the function last thing; the file is read once)."""
+    global _codes, _read_done
     if not enabled():
         return lambda: None
     original = dataclasses._create_fn
-    _codes = _read()
+    if not _read_done:
+        _codes, _read_done = _read(), True
     dataclasses._create_fn = _create_fn
 
     def restore() -> None:

@@ -24,6 +24,9 @@ from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
 from tui.core.model import Exchange, Provider, RateLimitSpec
+from tui.core import dccache as _dccache
+
+_end_dataclasses = _dccache.install()  # compiled dataclass methods from the cache; ended at the bottom
 
 #: Width of one sparkline bucket, seconds.
 BUCKET_S = 5.0
@@ -333,3 +336,6 @@ def clear_meters() -> None:
     """Drop every shared meter (tests)."""
     with _registry_lock:
         _registry.clear()
+
+
+_end_dataclasses()

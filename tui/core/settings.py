@@ -84,6 +84,9 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from tui.core import paths
 from tui.core.atomic import dumps_toml, write_atomic
+from tui.core import dccache as _dccache
+
+_end_dataclasses = _dccache.install()  # compiled dataclass methods from the cache; ended at the bottom
 
 if TYPE_CHECKING:  # pragma: no cover
     from tui.core.model import Provider
@@ -574,3 +577,6 @@ def save_settings(
         elif dotted in env_settings.origins:
             notes.append(f"{dotted} is also set by {env_settings.origins[dotted]}, which wins")
     return notes
+
+
+_end_dataclasses()
