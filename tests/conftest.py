@@ -22,6 +22,19 @@ def _isolated_dirs(tmp_path, monkeypatch):
     yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _collector_running():
+    """Importing tui.app pauses the cyclic collector until an app's first paint (a start-up saving).
+    A test process that imported it, possibly only to collect tests, must not run all its tests
+    with the collector off: end that pause (the tests of the pause itself run in fresh processes)."""
+    import sys
+
+    app = sys.modules.get("tui.app")
+    if app is not None:
+        app._end_startup_pause()
+    yield
+
+
 @pytest.fixture(scope="session")
 def sandbox_url():
     """Origin (http://127.0.0.1:PORT) of one sandbox shared by a whole test worker.
