@@ -148,7 +148,7 @@ def test_theme_files_are_parsed_once_then_read_from_the_cache(tmp_path, monkeypa
 
     user = tmp_path / "themes"
     mine = _write(user, "mine.toml", 'primary = "#123456"\n[variables]\njson-key = "red"\n')
-    broken = _write(user, "broken.toml", 'primary = 12\n')
+    _write(user, "broken.toml", 'primary = 12\n')
     first, warnings = themes.load_themes(user)
     assert any("broken.toml: primary" in w for w in warnings)
     assert str(mine) in themes._cache_new

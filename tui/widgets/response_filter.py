@@ -573,7 +573,8 @@ class ResponseActions:
                 history.add, exchange, provider_id=self.provider.id, target=self.client.target))
 
     def _write_history(self, add) -> None:
-        self.run_worker(add, thread=True, group="history", exit_on_error=False, description="write history")
+        if self.is_attached:  # (not when the panel went away meanwhile: the app is closing)
+            self.run_worker(add, thread=True, group="history", exit_on_error=False, description="write history")
 
     def download_body(self) -> None:
         """Ask a path, then send the request again and stream the whole body into that file."""
