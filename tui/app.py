@@ -255,40 +255,33 @@ class PlaygroundApp(App):
     def _save_caches(self) -> None:
         """After the first paint: write the start-up caches (parsed packs, parsed CSS, compiled
         dataclass methods, parsed theme files) that changed."""
-        from tui import css_cache
+        from tui import css_cache, themes
         from tui.core import dccache
         from tui.core.packs import disk_cache_stale
 
-        from tui import themes
-
         css = css_cache.take_pending()
         code = dccache.take_pending()
-        if css or code or themes._cache_new or disk_cache_stale():
+        if css or code or themes.cache_stale() or disk_cache_stale():
             self._write_caches(css, code)
 
     @work(thread=True, group="caches", description="save the start-up caches")
     def _write_caches(self, css: dict | None, code: dict | None = None) -> None:
-        from tui import css_cache
+        from functools import partial
+
+        from tui import css_cache, themes
         from tui.core import dccache
         from tui.core.packs import save_disk_cache
 
-        # only caches: what cannot be saved is parsed or compiled again next time
-        try:
-            save_disk_cache()  # (writes only when the packs changed)
-        except Exception:
-            pass
-        for pending, write in ((css, css_cache.write), (code, dccache.write)):
-            if pending:
-                try:
-                    write(pending)
-                except Exception:
-                    pass
-        try:
-            from tui import themes
-
-            themes.save_cache()  # (writes only when a theme file was parsed)
-        except Exception:
-            pass
+        writes = [save_disk_cache, themes.save_cache]  # (each writes only what changed)
+        if css:
+            writes.append(partial(css_cache.write, css))
+        if code:
+            writes.append(partial(dccache.write, code))
+        for write in writes:
+            try:
+                write()
+            except Exception:  # only caches: what cannot be saved is parsed or compiled again next time
+                pass
 
     def _remember_theme(self, theme) -> None:
         if theme.name != self.settings.theme:

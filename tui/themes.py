@@ -351,6 +351,11 @@ def _parsed_file(path: Path) -> dict[str, Any]:
     return dict(data)
 
 
+def cache_stale() -> bool:
+    """True when a theme file was parsed since the cache was read (save_cache would write)."""
+    return bool(_cache_new)
+
+
 def save_cache() -> Path | None:
     """Write the theme files parsed since the cache was read (the app calls this after its first
     paint, in a thread). Files whose data is not plain JSON are left out. Raises OSError."""

@@ -14,9 +14,10 @@ What runs is exactly what ``dataclasses`` would run: the wrapper is a copy of CP
 ``_create_fn`` (the only version it is used with: anywhere else it installs nothing), and an entry
 is the code compiled from that very source text, looked up by the text itself.
 
-The file holds code, so it is read as defensively as the other caches: only a file the user owns
-that nobody else can write, in a directory only the user can enter (0700), stamped with the exact
-Python build (marshal's format is version-specific); anything odd means compiling instead.
+The file holds code, so it is read as defensively as the other caches, and more: only a file the
+user owns that nobody else can write, in a directory the user owns that nobody else can write (the
+app makes it 0700), stamped with the exact Python build (marshal's format is version-specific);
+anything odd means compiling instead.
 """
 
 from __future__ import annotations

@@ -6,12 +6,11 @@ provider app answers with a :class:`Response`, and the server writes it out in o
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 from urllib.parse import parse_qsl, quote, urlencode
-
-import json
 
 
 def _std_dumps(obj: Any) -> bytes:

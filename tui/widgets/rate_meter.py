@@ -79,9 +79,10 @@ def describe(snap: Any) -> Content:
 _BARS = "▁▂▃▄▅▆▇█"
 
 
-def spark_segments(data: list, width: int, low, high, summary, style: Style) -> list[Segment]:
+def spark_segments(data: list, width: int, low, high, style: Style) -> list[Segment]:
     """The one line of textual.renderables.sparkline.Sparkline (height 1) for `data`, as Segments with
-    `style` under each bar's colour: the same buckets, bars and colours, in plain arithmetic."""
+    `style` under each bar's colour: the same buckets, bars (each bucket's max, Textual's default
+    summary) and colours, in plain arithmetic."""
     if not data:
         return [Segment("▁" * width, style + Style.from_color(low))]
     if len(data) == 1:
@@ -98,7 +99,7 @@ def spark_segments(data: list, width: int, low, high, summary, style: Style) -> 
     segments = []
     index = 0.0
     for _ in range(width):  # its float walk over the buckets, step by step
-        ratio = (summary(buckets[int(index)]) - minimum) / extent
+        ratio = (max(buckets[int(index)]) - minimum) / extent
         bar = _BARS[int(ratio * 7) % 8]
         cell_style = colours.get(ratio)
         if cell_style is None:
@@ -189,7 +190,7 @@ class RateMeter(Widget):
         text = strips[0].adjust_cell_length(text_width, pad) if strips else Strip.blank(text_width, pad)
         low = background + self.get_component_styles("sparkline--min-color").color
         high = background + self.get_component_styles("sparkline--max-color").color
-        spark = Strip(spark_segments(self.spark, spark_width, low.rich_color, high.rich_color, max, self.rich_style),
+        spark = Strip(spark_segments(self.spark, spark_width, low.rich_color, high.rich_color, self.rich_style),
                       spark_width)
         return Strip.join([text, spark])
 
