@@ -8,7 +8,7 @@ after it, the other panels' parts when first shown, and the embedded sandbox is 
 thread once the first screen is painted.
 
 Stable widget ids (snapshot tests, benchmarks and `apiplay screenshot` rely on them):
-  #providers                 TabbedContent of the provider panels; pane ids "tab-<provider id>"
+  #providers                 Tabbed (tui/widgets/tabs.py) of the provider panels; pane ids "tab-<provider id>"
   #panel-<provider id>       ProviderPanel; inside it:
     #target-bar (#target-text, #credentials-button, #target-button)
     #rate-meter                (one line: the meter's text and its sparkline)
@@ -50,10 +50,10 @@ def _end_startup_pause() -> None:
 from textual import on, work  # noqa: E402 - after the collector's pause (above)
 from textual.app import App, ComposeResult  # noqa: E402
 from textual.binding import Binding  # noqa: E402
-from textual.content import Content  # noqa: E402
-from textual.widgets import Header, Static, TabbedContent, TabPane  # noqa: E402
+from textual.widgets import Header, Static  # noqa: E402
 
 from tui.widgets.key_bar import KeyBar  # noqa: E402
+from tui.widgets.tabs import Pane, Tabbed  # noqa: E402
 
 
 def _endpoint_commands():
@@ -206,9 +206,9 @@ class PlaygroundApp(App):
             self._active_id = first.id
             # the first panel is composed whole, so the first frame is the ready screen; the others
             # mount their parts when first shown (ProviderPanel.ensure_built)
-            with TabbedContent(id="providers"):
+            with Tabbed(id="providers", initial=f"tab-{first.id}"):
                 for p in self.providers:
-                    with TabPane(Content(p.name), id=f"tab-{p.id}"):
+                    with Pane(p.name, id=f"tab-{p.id}"):
                         panel = ProviderPanel(p, target=self.target or self.settings.target_for(p.id),
                                               sandbox_origin=self.sandbox_url or "", id=f"panel-{p.id}",
                                               eager=p is first)
@@ -374,10 +374,10 @@ class PlaygroundApp(App):
             await panel.ensure_built()
         return panel
 
-    @on(TabbedContent.TabActivated, "#providers")
-    async def _provider_tab(self, event: TabbedContent.TabActivated) -> None:
+    @on(Tabbed.TabActivated, "#providers")
+    async def _provider_tab(self, event: Tabbed.TabActivated) -> None:
         pane_id = event.pane.id or ""
-        if pane_id != event.tabbed_content.active or not self.screen_stack:  # late: tab already left / closing
+        if pane_id != event.tabbed.active or not self.screen_stack:  # late: tab already left / closing
             return
         self._active_id = pane_id.removeprefix("tab-") or None
         panel = self.active_panel
@@ -428,10 +428,10 @@ class PlaygroundApp(App):
         """Switch to a provider's tab (built if needed) and focus its endpoint filter."""
         panel = self.panel(provider_id)
         if self._active_id != provider_id:
-            # a focused widget left in the hidden pane would make TabbedContent switch back to it
+            # a focused widget left in the hidden pane would make Tabbed switch back to it
             self.set_focus(None)
         self._active_id = provider_id
-        self.query_one("#providers", TabbedContent).active = f"tab-{provider_id}"
+        self.query_one("#providers", Tabbed).active = f"tab-{provider_id}"
         await panel.ensure_built()
         panel.focus_filter()
         return panel

@@ -5,11 +5,12 @@ These need no answers from a server (nothing is sent), so they use an origin whe
 
 from __future__ import annotations
 
-from textual.widgets import Input, OptionList, TabbedContent
+from textual.widgets import Input, OptionList
 
 from tui.app import PlaygroundApp
 from tui.widgets.endpoint_list import EndpointList
 from tui.widgets.param_form import ParamForm, ParamRow
+from tui.widgets.tabs import Tabbed
 from test_journeys import choose, ready  # the shared Pilot helpers
 
 sandbox_url = "http://127.0.0.1:9"  # nothing is sent in these tests
@@ -19,8 +20,8 @@ async def test_starts_with_a_tab_per_provider():
     app = PlaygroundApp(sandbox_url=sandbox_url)
     async with app.run_test(size=(160, 50)) as pilot:
         panel = await ready(app, pilot)
-        tabs = app.query_one("#providers", TabbedContent)
-        ids = [p.id for p in tabs.query("TabPane")]
+        tabs = app.query_one("#providers", Tabbed)
+        ids = [p.id for p in tabs.panes]
         assert {"tab-gocache", "tab-noosfero", "tab-trackingram"} <= set(ids)
         # only the visible panel mounted its heavy parts
         built = [p for p in app.query("ProviderPanel") if p.built]

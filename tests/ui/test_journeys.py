@@ -10,11 +10,10 @@ from __future__ import annotations
 import json
 import time
 
-from textual.widgets import TabbedContent
-
 from tui.app import PlaygroundApp
 from tui.widgets.param_form import ParamForm
 from tui.widgets.response_view import ResponseView
+from tui.widgets.tabs import Tabbed
 
 
 async def wait_for(pilot, condition, timeout: float = 10.0, step: float = 0.02):
@@ -132,7 +131,7 @@ async def test_trackingram_flood_wait_holds_sending_and_counts_down(make_sandbox
         await send_and_wait(pilot, panel)
         assert status(panel).startswith("400")
         assert "FLOOD_WAIT" in explain_text(panel)
-        assert panel.query_one("#response-tabs", TabbedContent).active == "tab-explain"
+        assert panel.query_one("#response-tabs", Tabbed).active == "tab-explain"
         text1 = str(meter.text)
         assert "BLOCKED" in text1 and meter.has_class("-blocked")
         # sending is held, with the override offered
@@ -163,7 +162,7 @@ async def test_gocache_409_is_explained(sandbox_url):
         await pilot.pause()
         await send_and_wait(pilot, panel)
         assert status(panel).startswith("409")
-        tabs = panel.query_one("#response-tabs", TabbedContent)
+        tabs = panel.query_one("#response-tabs", Tabbed)
         assert tabs.active == "tab-explain"
         text = explain_text(panel)
         assert "already exists" in text  # the provider's own words

@@ -8,12 +8,11 @@ rendered options over a resize that leaves its width alone.
 
 from __future__ import annotations
 
-from textual.widgets import TabbedContent
-
 from tui.app import PlaygroundApp
 from tui.core.model import Exchange, PreparedRequest
 from tui.widgets.endpoint_list import EndpointOptions
 from tui.widgets.response_view import ResponseView
+from tui.widgets.tabs import Tabbed
 
 sandbox_url = "http://127.0.0.1:9"  # nothing is sent in these tests
 
@@ -45,7 +44,7 @@ async def test_the_first_frame_shows_the_first_panel_built_and_focused():
         await pilot.pause()
         assert seen and seen[0] == (True, True, "endpoint-filter")
         assert [p.id for p in app.providers] == ["gocache", "noosfero", "trackingram"]
-        assert app.query_one("#providers", TabbedContent).active == "tab-gocache"
+        assert app.query_one("#providers", Tabbed).active == "tab-gocache"
         assert not app.query("#app-loading")
         assert app.sub_title == f"{app.providers[0].name} · sandbox"
         # the other panels are built when first shown
@@ -74,7 +73,7 @@ async def test_an_answer_shown_before_the_hidden_tabs_mounted_is_in_them_when_op
         view.show_exchange(_exchange())
         view.show_request("curl http://example.test/things")
         await pilot.pause()
-        tabs = view.query_one("#response-tabs", TabbedContent)
+        tabs = view.query_one("#response-tabs", Tabbed)
         tabs.active = "tab-headers"
         await pilot.pause()
         assert "x-lazy: yes" in str(app.query_one("#headers-view").render())

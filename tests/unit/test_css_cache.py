@@ -11,10 +11,10 @@ import re
 import pytest
 import textual.css.stylesheet as stylesheet_module
 from textual.css.stylesheet import Stylesheet
-from textual.widgets import TabbedContent
 
 from tui import css_cache
 from tui.app import PlaygroundApp
+from tui.widgets.tabs import Tabbed
 
 sandbox_url = "http://127.0.0.1:9"  # nothing is sent in these tests
 THEMES = ("textual-dark", "textual-light")
@@ -27,7 +27,7 @@ async def _start(theme: str | None = None) -> dict:
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
         await app.workers.wait_for_complete()
-        assert app.query_one(TabbedContent).active
+        assert app.query_one(Tabbed).active
         return {"variables": dict(app.stylesheet._variables), "source": dict(app.stylesheet.source)}
 
 

@@ -82,8 +82,8 @@ async def ready(pilot, provider_id: str):
     def loaded() -> bool:
         if not app.providers or app.query("#app-loading"):
             return False
-        # every pane and its tab mounted (the panes are added one by one after the providers load)
-        return all(app.query(f"#panel-{p.id}") and app.query(f"#--content-tab-tab-{p.id}") for p in app.providers)
+        # every provider's pane and panel mounted
+        return all(app.query(f"#tab-{p.id}") and app.query(f"#panel-{p.id}") for p in app.providers)
 
     await wait_for(pilot, loaded, "the providers to load")
     await pilot.pause()

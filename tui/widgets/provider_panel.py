@@ -266,7 +266,7 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
 
     def _built(self) -> None:
         if getattr(self.app, "_active_id", None) == self.provider.id:
-            # (focusing a widget in a hidden pane would make TabbedContent switch to it)
+            # (focusing a widget in a hidden pane would make Tabbed switch to it)
             self.query_one("#endpoint-filter").focus()
         self.built = True
         self._refresh_target()

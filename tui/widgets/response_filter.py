@@ -397,12 +397,14 @@ class ResponseActions:
 
     def filter_body(self) -> None:
         """Show the Body tab and open (or, when focused, close) the JMESPath box."""
-        from textual.widgets import ContentSwitcher, TabbedContent
+        from textual.widgets import ContentSwitcher
+
+        from tui.widgets.tabs import Tabbed
 
         switcher = self.query_one("#panel-switcher", ContentSwitcher)
         if switcher.current != "workspace":
             switcher.current = "workspace"
-        self.query_one("#response-tabs", TabbedContent).active = "tab-body"
+        self.query_one("#response-tabs", Tabbed).active = "tab-body"
         box = self.query_one(ResponseFilter)
         if box.is_open and box.input.has_focus:
             box.close()

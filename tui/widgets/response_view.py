@@ -14,7 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Static, TabbedContent, TabPane
+from textual.widgets import Static
 
 from tui import messages as M
 from tui.core.fmt import human_size
@@ -22,6 +22,7 @@ from tui.widgets.json_viewer import JsonViewer, ResponseBody
 from tui.widgets.response_filter import ResponseFilter, TruncatedBar
 from tui.core.jsonview import inert_text
 from tui.widgets.rate_meter import frozen
+from tui.widgets.tabs import Pane, Tabbed
 
 
 def status_style(status: int | None) -> str:
@@ -134,8 +135,6 @@ class ResponseView(Vertical):
     DEFAULT_CSS = """
     ResponseView { height: 1fr; }
     ResponseView > #status-line { height: 1; padding: 0 1; background: $boost; }
-    ResponseView > TabbedContent { height: 1fr; }
-    ResponseView TabPane { padding: 0; }
     ResponseView #headers-view, ResponseView #request-view, ResponseView #explain-view { padding: 0 1; }
     """
 
@@ -154,11 +153,11 @@ class ResponseView(Vertical):
         yield Static(Content.styled("Nothing sent yet · type to find an endpoint, enter, fill the form, ctrl+s"
                                      " · F2 next provider · ctrl+p jump · F1 help", "$text-muted"),
                      id="status-line")
-        with TabbedContent(id="response-tabs"):
-            with TabPane("Body", id="tab-body"):
+        with Tabbed(id="response-tabs", initial="tab-body"):
+            with Pane("Body", id="tab-body"):
                 yield ResponseBody(id="body-viewer")
             for title, pane_id in _LATER_TABS:
-                yield TabPane(title, id=pane_id)
+                yield Pane(title, id=pane_id)
 
     # ---- mounted after the first paint --------------------------------------------------------
 
@@ -177,13 +176,13 @@ class ResponseView(Vertical):
         self._hidden_mounted = True
         mounts = self._hidden_mounts = []
         mounts.append(self.mount(TruncatedBar(id="truncated-bar"), after="#status-line"))  # a body cut at the cap
-        mounts.append(self.query_one("#tab-body", TabPane).mount(ResponseFilter(id="response-filter"),  # f6
+        mounts.append(self.query_one("#tab-body", Pane).mount(ResponseFilter(id="response-filter"),  # f6
                                                                  before="#body-viewer"))
         self._scrolling_text("#tab-headers", "headers-view")
         from tui.widgets.json_tree import JsonTree  # here: Textual's Tree is not needed before the first paint
 
-        mounts.append(self.query_one("#tab-tree", TabPane).mount(JsonTree(id="body-tree")))
-        mounts.append(self.query_one("#tab-raw", TabPane).mount(JsonViewer(highlight=False, id="raw-viewer")))
+        mounts.append(self.query_one("#tab-tree", Pane).mount(JsonTree(id="body-tree")))
+        mounts.append(self.query_one("#tab-raw", Pane).mount(JsonViewer(highlight=False, id="raw-viewer")))
         self._scrolling_text("#tab-request", "request-view")
         self._scrolling_text("#tab-explain", "explain-view")
 
@@ -198,7 +197,7 @@ class ResponseView(Vertical):
         # mounted one inside the other (not VerticalScroll(Static(...)), whose child would only exist
         # once the scroll composes): the text can be written to at once
         scroll = VerticalScroll()
-        self.query_one(pane, TabPane).mount(scroll)
+        self.query_one(pane, Pane).mount(scroll)
         self._hidden_mounts.append(scroll.mount(TabText("", id=text_id)))
 
     def query_one(self, selector, expect_type=None):
@@ -223,7 +222,7 @@ class ResponseView(Vertical):
         self.query_one(TruncatedBar).show(exchange)
         self.query_one("#headers-view", TabText).set_text(partial(headers_text, exchange.headers))
         self.show_explanation(explanation)
-        tabs = self.query_one("#response-tabs", TabbedContent)
+        tabs = self.query_one("#response-tabs", Tabbed)
         if explanation is not None and tabs.active in ("tab-body", "tab-explain", ""):
             tabs.active = "tab-explain"
         elif explanation is None and tabs.active == "tab-explain":
@@ -246,7 +245,7 @@ class ResponseView(Vertical):
         self.raw_loaded_for = None
         self.query_one(ResponseBody).load(document)
         self.query_one(ResponseFilter).source_changed(document)  # an open filter runs again on the new body
-        active = self.query_one("#response-tabs", TabbedContent).active
+        active = self.query_one("#response-tabs", Tabbed).active
         if active == "tab-tree":
             self._load_tree()
         elif active == "tab-raw":
@@ -259,8 +258,8 @@ class ResponseView(Vertical):
         self.query_one("#raw-viewer", JsonViewer).clear()
         self.query_one("#body-tree").show_message("")
 
-    @on(TabbedContent.TabActivated, "#response-tabs")
-    def _tab(self, event: TabbedContent.TabActivated) -> None:
+    @on(Tabbed.TabActivated, "#response-tabs")
+    def _tab(self, event: Tabbed.TabActivated) -> None:
         event.stop()
         if event.pane.id == "tab-tree":
             self._load_tree()
