@@ -190,6 +190,12 @@ class PlaygroundApp(App):
 
     # ---- start-up ---------------------------------------------------------------------------
 
+    def update_styles(self, node, animate: bool = True) -> None:
+        """Textual styles a widget whose classes change at once, even one not mounted yet (a Button
+        sets its classes in its constructor): it is styled again when mounted. Only mounted ones here."""
+        if node is self or node in self._registry:
+            super().update_styles(node, animate)
+
     def get_default_screen(self):
         from tui.screens.main import MainScreen
 

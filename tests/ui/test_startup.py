@@ -340,6 +340,33 @@ async def test_the_first_resume_does_not_restyle_the_screen_but_later_ones_do(mo
         assert restyled == [screen]
 
 
+async def test_a_widget_is_styled_once_it_is_mounted_not_each_time_its_classes_change_before():
+    """A Button sets classes in its constructor; Textual styled it for each of them there and then,
+    and again when mounted (a third of start-up's styling). It is styled when mounted, with the
+    classes it has then, and restyled for each change after that."""
+    from textual.widgets import Button
+
+    app = PlaygroundApp(sandbox_url=sandbox_url)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        applied: list = []
+        apply = app.stylesheet.apply
+
+        def spy(node, *args, **kwargs):
+            applied.append(node)
+            return apply(node, *args, **kwargs)
+
+        app.stylesheet.apply = spy
+        button = Button("Later", compact=True, variant="primary", id="later")
+        button.add_class("-made-before")
+        assert applied == []
+        await app.screen.mount(button)
+        assert applied.count(button) == 1 and button.styles.border_top[0] in ("", "none")  # compact
+        applied.clear()
+        button.compact = False  # a change once mounted is styled at once
+        assert applied.count(button) == 1 and button.styles.border_top[0] not in ("", "none")
+
+
 async def test_a_resize_to_the_size_the_screen_has_lays_nothing_out_again(monkeypatch):
     """At start-up the app and the driver each send a Resize just after the first frame, both to the
     size the screen was laid out at: each was a full re-arrangement and repaint (~25 ms) before the
