@@ -168,6 +168,46 @@ async def test_the_endpoint_list_draws_each_option_at_the_height_its_line_map_gi
         assert [options._heights[i] for i in range(len(needed))] == needed
 
 
+async def test_the_line_map_counts_the_lines_of_prompts_that_fit_and_measures_only_those_that_may_wrap(monkeypatch):
+    """Every option's height is what Textual's own measure (its prompt wrapped at the list's width)
+    gives, for each provider's list at widths where no prompt wraps and where many do; only the
+    prompts wider than the list are wrapped to be measured."""
+    from textual.content import Content
+    from textual.widgets.option_list import Option
+
+    app = PlaygroundApp(sandbox_url=sandbox_url)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        options = app.active_panel.query_one("#endpoint-options", EndpointOptions)
+        lists = [[o.prompt for o in options.options] for options in [options]]
+        for provider in app.providers[1:]:
+            panel = await app.show_provider(provider.id)
+            while not panel.built:
+                await pilot.pause()
+            lists.append([o.prompt for o in panel.query_one("#endpoint-options", EndpointOptions).options])
+        lists.append([Content("tab\there"), "a plain string prompt that is long enough to wrap", Content("")])
+        await app.show_provider(app.providers[0].id)  # measured in the list on screen
+        measured: list = []
+        original = EndpointOptions._get_visual
+        monkeypatch.setattr(EndpointOptions, "_get_visual", lambda self, option: (measured.append(option), original(self, option))[1])
+        for prompts in lists:
+            for width in (60, 46, 44, 40, 30, 20):
+                options.styles.width = width
+                options.set_options([Option(prompt) for prompt in prompts])
+                await pilot.pause()
+                room = options.scrollable_content_region.width
+                measured.clear()
+                options._clear_caches()
+                options._update_lines()
+                heights = [options._heights[i] for i in range(len(prompts))]
+                want = [original(options, option).get_height(options.styles, room) for option in options.options]
+                assert heights == want, (width, room)
+                fits = [o for o in options.options if isinstance(o.prompt, Content) and "\t" not in o.prompt.plain
+                        and max(map(len, o.prompt.plain.split("\n"))) <= room]
+                assert not set(map(id, measured)) & set(map(id, fits))
+                assert len(measured) == len(prompts) - len(fits)
+
+
 async def test_drawing_the_endpoint_list_brings_its_line_map_up_to_date_once_a_draw(monkeypatch):
     """Textual's OptionList updated its line map (and measured its width) for every line it drew:
     half the cost of the list, the first frame's costliest widget. Once a draw is enough, and

@@ -122,9 +122,52 @@ class EndpointOptions(OptionList):
     def _update_lines(self) -> None:
         if self._drawing:
             return  # (done when the draw began)
-        if self.scrollable_content_region:
-            self._fit_caches()
-        super()._update_lines()
+        region = self.scrollable_content_region
+        if not region:
+            return
+        self._fit_caches()
+        line_cache = self._line_cache
+        lines = line_cache.lines
+        options = self.options
+        start = lines[-1][0] + 1 if lines else 0
+        # Textual measures each new option's height by wrapping its prompt at the list's width (a
+        # sixth of drawing the list); a prompt whose every line fits is as high as its line count
+        if start < len(options):
+            self._measure(start)
+        super()._update_lines()  # nothing left to measure: sets the virtual size as Textual does
+
+    def _measure(self, start: int) -> None:
+        """Add the options from `start` on to the line map."""
+        line_cache = self._line_cache
+        lines = line_cache.lines
+        options = self.options
+        room = self.scrollable_content_region.width - self._get_left_gutter_width() - \
+            self.get_component_styles("option-list--option").padding.width
+        for index in range(start, len(options)):
+            option = options[index]
+            shape = self._shape(option)
+            if shape is not None and shape[1] <= room:
+                count = shape[0]
+            else:  # a prompt that may wrap: measured as Textual does
+                count = self._get_visual(option).get_height(self.styles, room)
+            count += option._divider
+            line_cache.index_to_line[index] = len(lines)
+            line_cache.heights[index] = count
+            lines.extend([(index, line_no) for line_no in range(count)])
+
+    @staticmethod
+    def _shape(option) -> tuple[int, int] | None:
+        """(lines, widest line in cells) of an option's prompt, or None if that is not simply known."""
+        prompt = option.prompt
+        known = option.__dict__.get("_apiplay_shape")  # (the prompt it was measured for, its shape)
+        if known is not None and known[0] is prompt:
+            return known[1]
+        shape = None
+        if isinstance(prompt, Content) and "\t" not in prompt.plain:
+            lines = prompt.plain.split("\n")
+            shape = (len(lines), max(map(cell_len, lines)))
+        option._apiplay_shape = (prompt, shape)
+        return shape
 
     def _get_option_render(self, option, style):
         if not self._drawing:
