@@ -208,6 +208,53 @@ async def test_the_line_map_counts_the_lines_of_prompts_that_fit_and_measures_on
                 assert len(measured) == len(prompts) - len(fits)
 
 
+async def test_the_endpoint_list_draws_every_option_exactly_as_textuals_option_list():
+    """The list draws prompts that fit without Textual's wrapping and generic Visual path. Every
+    segment must be Textual's: text, colours, text style and the metadata its mouse handling and
+    text selection read (the option's index, each span's offset), for every provider's options in
+    each state (plain, highlighted, under the mouse, a group title), at widths where prompts fit
+    and where they wrap (those go to Textual), and while text is selected (Textual's path too)."""
+    from textual.selection import Selection
+    from textual.widgets import OptionList
+
+    app = PlaygroundApp(sandbox_url=sandbox_url)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        prompts = []
+        for provider in app.providers:
+            panel = await app.show_provider(provider.id)
+            while not panel.built:
+                await pilot.pause()
+            prompts.append([o.prompt for o in panel.query_one("#endpoint-options", EndpointOptions).options])
+        await app.show_provider(app.providers[0].id)
+        options = app.active_panel.query_one("#endpoint-options", EndpointOptions)
+        states = [("option-list--option",), ("option-list--option", "option-list--option-highlighted"),
+                  ("option-list--option", "option-list--option-hover"),
+                  ("option-list--option", "option-list--option-disabled")]
+        fast = 0
+        for width in (60, 46, 40, 30):
+            options.styles.width = width
+            for group in prompts:
+                options.set_options(group)  # (a Content each: made into Options as EndpointList does)
+                await pilot.pause()
+                for option in options.options:
+                    for names in states:
+                        style = options.get_visual_style(*names)
+                        options._option_render_cache.clear()
+                        ours = options._get_option_render(option, style)
+                        options._option_render_cache.clear()
+                        theirs = OptionList._get_option_render(options, option, style)
+                        assert [list(strip) for strip in ours] == [list(strip) for strip in theirs], (width, option.prompt)
+                        assert [strip.cell_length for strip in ours] == [strip.cell_length for strip in theirs]
+                        fast += options._render_unwrapped(option, style, options.get_component_styles(
+                            "option-list--option").padding) is not None
+        assert fast > 1000  # (most were drawn by the fast path, not all handed back to Textual)
+        app.screen.selections = {options: Selection(None, None)}  # text selected: Textual draws it
+        assert options.text_selection is not None
+        assert options._render_unwrapped(options.options[1], options.get_visual_style("option-list--option"),
+                                         options.get_component_styles("option-list--option").padding) is None
+
+
 async def test_drawing_the_endpoint_list_brings_its_line_map_up_to_date_once_a_draw(monkeypatch):
     """Textual's OptionList updated its line map (and measured its width) for every line it drew:
     half the cost of the list, the first frame's costliest widget. Once a draw is enough, and

@@ -11,8 +11,10 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
+from textual.strip import Strip
 from textual.widgets import Input, OptionList
 from rich.cells import cell_len
+from rich.segment import Segment
 from textual.widgets.option_list import Option
 
 from tui.widgets.line_input import LineInput
@@ -172,7 +174,44 @@ class EndpointOptions(OptionList):
     def _get_option_render(self, option, style):
         if not self._drawing:
             self._fit_caches()
-        return super()._get_option_render(option, style)
+        padding = self.get_component_styles("option-list--option").padding
+        cache_key = (option, style, padding)
+        strips = self._option_render_cache.get(cache_key)
+        if strips is None:
+            strips = self._render_unwrapped(option, style, padding)
+            if strips is None:
+                return super()._get_option_render(option, style)
+            self._option_render_cache[cache_key] = strips
+        return strips
+
+    def _render_unwrapped(self, option, style, padding) -> list[Strip] | None:
+        """An option's lines as Textual's OptionList draws them (tests/ui/test_startup.py compares
+        every segment, styles and mouse metadata included), for a prompt that fits the list's width
+        and a list drawn as ours is; None otherwise (Textual draws it).
+
+        Textual wraps each prompt at the width (rich's divide_line, word by word), then goes through
+        its generic Visual path (selection, links, alignment, padding): most of the cost of the
+        list, the costliest widget of the first frame, for lines that need none of it."""
+        width = self.scrollable_content_region.width - self._get_left_gutter_width()
+        shape = self._shape(option)
+        if shape is None or shape[1] > width or padding or option._divider or self.text_selection is not None:
+            return None
+        rules = self.styles
+        if (rules.get("text_align", "left") not in ("left", "start") or rules.get("text_overflow", "fold") != "fold"
+                or rules.get("text_wrap", "wrap") != "wrap" or rules.get("line_pad", 0)
+                or rules.content_align != ("left", "top")):
+            return None
+        get_style = self._get_style
+        base = style.rich_style
+        meta = {"option": self._option_to_index[option]}
+        strips = []
+        for y, line in enumerate(option.prompt.split(allow_blank=True)):
+            segments, x = [], 0
+            for text, text_style in line.render(style, end="", parse_style=get_style):
+                segments.append(Segment(text, (style + text_style).rich_style_with_offset(x, y)))
+                x += len(text)
+            strips.append(Strip(segments, line.cell_length).extend_cell_length(width, base).apply_meta(meta))
+        return strips
 
     def _on_resize(self, event) -> None:
         # the caches check their width when next used; Textual's handler would drop them regardless
