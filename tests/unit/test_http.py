@@ -284,3 +284,26 @@ async def test_a_request_tries_no_import_that_fails(server, monkeypatch):
         monkeypatch.undo()
         await session.aclose()
     assert failed == []
+
+
+def test_the_origin_of_a_url_is_read_from_its_authority_part_as_urlsplit_reads_it():
+    """Each page of a walk has its own URL: the origin (which client serves it, whether a redirect
+    leaves the host) is parsed once per scheme and authority, and must be what parsing the whole
+    URL gives."""
+    from urllib.parse import urlsplit
+
+    from tui.core.http import _origin
+
+    def whole(url: str):
+        p = urlsplit(url)
+        return p.scheme, (p.hostname or "").lower(), p.port or (443 if p.scheme == "https" else 80 if p.scheme == "http" else None)
+
+    urls = ["http://127.0.0.1:8765/trackingram/apiPublic/v1_0/trackerGps?limit=10&skip=20",
+            "https://API.GoCache.com.br/v1/domain", "https://h", "http://h/", "http://h?x=1", "http://h#frag",
+            "http://user:pa%40ss@Host.Example:8080/p?q#f", "http://[::1]:9/x", "https://[2001:db8::1]/",
+            "HTTP://UPPER.case:80/x", "ftp://files.example/x", "mailto:someone@example.org", "/relative/path",
+            "http://h:443/p", "https://h:80/p", "http://h/a//b?c=//d", ""]
+    for url in urls:
+        assert _origin(url) == whole(url), url
+    with pytest.raises(ValueError):
+        _origin("http://h:99999/x")  # as urlsplit's port raises

@@ -437,3 +437,11 @@ def test_upload_of_a_missing_file_names_the_field(tmp_path):
     with pytest.raises(ValidationError) as info:
         build_request(n, ep, {"id": 5, "file": str(tmp_path / "nope.txt")}, base_url="http://127.0.0.1:1/x")
     assert info.value.errors[0].field == "file" and "cannot read the file" in info.value.errors[0].message
+
+
+def test_a_header_value_may_hold_tab_and_visible_ascii_only():
+    from tui.core.request import _header_value_ok
+
+    for ch in map(chr, range(0x110)):
+        assert _header_value_ok(f"a{ch}b") == (ch == "\t" or 32 <= ord(ch) < 127), repr(ch)
+    assert _header_value_ok("") and _header_value_ok("Bearer abc.def~") and not _header_value_ok("line\u2028sep")

@@ -306,7 +306,6 @@ def explain(
         )
     status = exchange.status
     spec = provider.errors
-    msg = provider_message(provider, data)
     field_errors: tuple[str, ...] = ()
     if spec.errors_map_field and isinstance(data, dict):
         field_errors = flatten_field_errors(data.get(spec.errors_map_field))
@@ -315,7 +314,8 @@ def explain(
             bool(data.get("error")) or data.get("success") is False or bool(field_errors)
         )
         if not failed:
-            return None
+            return None  # (every page of a walk: the body is not searched for a message)
+    msg = provider_message(provider, data)
     try:
         reason = exchange.reason or HTTPStatus(status).phrase
     except ValueError:

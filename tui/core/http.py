@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import functools
+import re
 import time
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -36,8 +38,18 @@ JOIN_OFF_LOOP = 4 * 2**20
 CREDENTIAL_HEADERS = {"authorization", "proxy-authorization", "cookie", "private-token", "gocache-token"}
 
 
+_ORIGIN_PART = re.compile(r"[^/?#]*(?://[^/?#]*)?")
+
+
 def _origin(url: str) -> tuple[str, str, int | None]:
-    p = urlsplit(url)
+    """(scheme, host, port) of a URL: read from its scheme and authority part alone, so the many
+    URLs of one origin (every page of a walk) share one cached parse."""
+    return _origin_of(_ORIGIN_PART.match(url).group(0))
+
+
+@functools.lru_cache(maxsize=256)
+def _origin_of(head: str) -> tuple[str, str, int | None]:
+    p = urlsplit(head)
     port = p.port or (443 if p.scheme == "https" else 80 if p.scheme == "http" else None)
     return p.scheme, (p.hostname or "").lower(), port
 

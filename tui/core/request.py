@@ -23,6 +23,7 @@ No Textual import, no I/O.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from typing import Any, Iterable, Mapping
@@ -50,8 +51,11 @@ _TYPE_WORDS = {
 _HEADER_NAME = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$")
 
 
+_HEADER_VALUE = re.compile(r"[\t\x20-\x7e]*")  # tab and visible ASCII (and space)
+
+
 def _header_value_ok(value: str) -> bool:
-    return value.isascii() and all(ch == "\t" or 32 <= ord(ch) < 127 for ch in value)
+    return _HEADER_VALUE.fullmatch(value) is not None
 
 
 def _is_unset(value: Any) -> bool:
@@ -460,6 +464,7 @@ def _json_ready(value: Any) -> Any:
     return value
 
 
+@functools.lru_cache(maxsize=64)  # (the same base URL for every request of a walk)
 def check_base_url(base_url: str) -> str:
     """The base URL without a trailing slash; ValidationError naming "base URL" when unusable."""
     try:
@@ -536,7 +541,7 @@ def build_request(
             else:
                 form += _pairs(param, value)
 
-    left = re.findall(r"\{([^}/]+)\}", path)
+    left = re.findall(r"\{([^}/]+)\}", path) if "{" in path else ()
     if left:  # a placeholder the pack declares no parameter for
         raise ValidationError([FieldError(n, "a value is required (a path placeholder)") for n in left])
 
