@@ -50,10 +50,11 @@ def _end_startup_pause() -> None:
 from textual import on, work  # noqa: E402 - after the collector's pause (above)
 from textual.app import App, ComposeResult  # noqa: E402
 from textual.binding import Binding  # noqa: E402
-from textual.widgets import Header, Static  # noqa: E402
+from textual.widgets import Static  # noqa: E402
 
 from tui.widgets.key_bar import KeyBar  # noqa: E402
 from tui.widgets.tabs import Pane, Tabbed  # noqa: E402
+from tui.widgets.title_bar import TitleBar  # noqa: E402
 
 
 def _endpoint_commands():
@@ -206,7 +207,7 @@ class PlaygroundApp(App):
         from tui.widgets.provider_panel import ProviderPanel
 
         self._load_providers()
-        yield Header()
+        yield TitleBar()  # Textual's Header, drawn by one widget instead of four
         if self.providers:
             first = self.providers[0]
             self._active_id = first.id

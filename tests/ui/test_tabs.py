@@ -13,10 +13,12 @@ from tui.widgets.tabs import Pane, Tabbed, TabStrip, bar_cells
 LABELS = [("tab-a", "GoCache"), ("tab-b", "Noosfero"), ("tab-c", "Trackingram · ümlaut 表")]
 
 
-class Old(App):
-    def __init__(self, labels=LABELS, theme: str = "textual-dark") -> None:
+class ThemedApp(App):
+    """An app with the shipped themes, shown in `theme` (cell comparisons with Textual's widgets)."""
+
+    def __init__(self, theme: str = "textual-dark") -> None:
         super().__init__()
-        self.labels, self.theme_name = labels, theme
+        self.theme_name = theme
 
     def get_theme_variable_defaults(self):
         return theme_variable_defaults(None)
@@ -25,7 +27,13 @@ class Old(App):
         for theme in load_themes()[0]:
             self.register_theme(theme)
         self.theme = self.theme_name
-        self.animation_level = "none"  # Textual's bar slides to its place; compare where it stops
+        self.animation_level = "none"  # (Textual's tab bar slides to its place: compare where it stops)
+
+
+class Old(ThemedApp):
+    def __init__(self, labels=LABELS, theme: str = "textual-dark") -> None:
+        super().__init__(theme)
+        self.labels = labels
 
     def compose(self):
         with TabbedContent(id="t"):
