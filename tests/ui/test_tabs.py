@@ -148,6 +148,16 @@ async def test_click_keys_and_focus_switch_panes_and_post_messages():
         await pilot.pause()
         assert tabbed.active == "tab-b" and shown() == ["tab-b"]
         assert seen == [("t", "tab-b"), ("t", "tab-c"), ("t", "tab-a"), ("t", "tab-c"), ("t", "tab-b")]
+        # the message of a focus that has moved on since (it comes up the tree after the fact, and a
+        # busy pane's may come after a later one's): it does not switch back to that pane
+        from textual import events
+
+        tabbed.active = "tab-a"
+        app.set_focus(app.query_one("#b-tab-a"))
+        await pilot.pause()
+        tabbed.post_message(events.DescendantFocus(app.query_one("#b-tab-c")))
+        await pilot.pause()
+        assert tabbed.active == "tab-a" and app.focused.id == "b-tab-a"
         with pytest.raises(ValueError, match="tab-z"):
             tabbed.active = "tab-z"
 

@@ -283,7 +283,11 @@ class Tabbed(Widget):
             self.active = event.tab_id
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        """A widget focused inside a hidden pane: show that pane (as TabbedContent does)."""
+        """A widget focused inside a hidden pane: show that pane (as TabbedContent does), if it still
+        has the focus: the message comes up the tree after the fact, and one from a pane the user
+        has already left (focus moved on meanwhile) must not switch back to it."""
+        if self.screen.focused is not event.widget:
+            return
         node = event.widget
         while node is not None and node.parent is not self:
             node = node.parent
