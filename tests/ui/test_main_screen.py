@@ -1,9 +1,9 @@
 """The main screen's compositor (tui/screens/main.py) sends the terminal what Textual's would.
 
-Every partial frame of a session (answers, paging, typing, tab switches, scrolling, a dialog opened
-and closed) is made twice, by the lean compositor and by Textual's own on the same changed
-rectangles, and the bytes for the terminal must be equal; the lean one must also have asked fewer
-widgets to draw.
+Every frame of a session (the first one, answers, paging, typing, tab switches, scrolling, a dialog
+opened and closed, resizes) is made twice, by the lean compositor and by Textual's own (on the same
+changed rectangles for a partial frame), and the bytes for the terminal must be equal; for partial
+frames the lean one must also have asked fewer widgets to draw.
 """
 
 from __future__ import annotations
@@ -76,6 +76,19 @@ class Twin:
             return lean
 
         monkeypatch.setattr(LeanCompositor, "render_partial_update", render_partial_update)
+        self.full_frames = 0
+        self.full_mismatches: list[str] = []
+        lean_full = LeanCompositor.render_full_update
+
+        def render_full_update(compositor, simplify: bool = False):
+            lean = lean_full(compositor, simplify)
+            textual = Compositor.render_full_update(compositor, simplify)
+            twin.full_frames += 1
+            if terminal(lean.render_segments(console)) != terminal(textual.render_segments(console)):
+                twin.full_mismatches.append(f"full frame {twin.full_frames}")
+            return lean
+
+        monkeypatch.setattr(LeanCompositor, "render_full_update", render_full_update)
 
 
 async def test_every_partial_frame_matches_textuals_own(sandbox_url, monkeypatch):
@@ -105,6 +118,13 @@ async def test_every_partial_frame_matches_textuals_own(sandbox_url, monkeypatch
         await pilot.pause(0.1)
         await send_and_wait(pilot, panel)
         await pilot.pause(0.1)
+        for size in ((120, 40), (200, 60), (160, 48)):  # full frames at other sizes
+            await pilot.resize_terminal(*size)
+            await pilot.pause(0.2)
+        await app.show_provider("noosfero")
+        await pilot.pause(0.2)
     assert twin.frames >= 10
     assert not twin.mismatches
+    assert twin.full_frames >= 4  # the first frame and the new sizes
+    assert not twin.full_mismatches
     assert twin.lean_widgets < twin.textual_widgets / 2

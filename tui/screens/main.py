@@ -13,7 +13,7 @@ rectangles, and only for the lines those rectangles cover. What reaches the term
 Widgets are visited front to back, and once the widgets in front have covered a changed rectangle,
 the ones behind (the containers) are not asked for it at all: a widget draws every cell of its
 area, Textual never blends one widget over another.
-Full frames (start-up, resize, a layout) go through Textual's code unchanged.
+Full frames (start-up, resize, a layout) are made the same way, for the whole screen.
 
 This relies on Textual's compositor internals (``_dirty_regions``, ``_get_renders``,
 ``visible_widgets``); Textual is pinned exactly in pyproject.toml for that reason.
@@ -37,6 +37,16 @@ class LeanCompositor(Compositor):
         self._painting = list(self._dirty_regions)
         try:
             return super().render_partial_update()
+        finally:
+            self._painting = None
+
+    def render_full_update(self, simplify: bool = False):
+        # the whole screen, drawn front to back the same way: what the widgets in front cover is not
+        # asked of those behind (the screen itself, the endpoint list's container around its two
+        # children, the form's rows...)
+        self._painting = [self.size.region]
+        try:
+            return super().render_full_update(simplify)
         finally:
             self._painting = None
 
