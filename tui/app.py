@@ -204,27 +204,43 @@ class PlaygroundApp(App):
 
     def compose(self) -> ComposeResult:
         self._quiet_collector()
-        from tui.widgets.provider_panel import ProviderPanel
-
         self._load_providers()
         yield TitleBar()  # Textual's Header, drawn by one widget instead of four
         if self.providers:
             first = self.providers[0]
             self._active_id = first.id
-            # the first panel is composed whole, so the first frame is the ready screen; the others
-            # mount their parts when first shown (ProviderPanel.ensure_built)
-            with Tabbed(id="providers", initial=f"tab-{first.id}"):
-                for p in self.providers:
-                    with Pane(p.name, id=f"tab-{p.id}"):
-                        panel = ProviderPanel(p, target=self.target or self.settings.target_for(p.id),
-                                              sandbox_origin=self.sandbox_url or "", id=f"panel-{p.id}",
-                                              eager=p is first)
-                        if p is first:  # as _provider_tab sets it, but before the first frame
-                            self.sub_title = f"{p.name} · {panel.target}"
-                        yield panel
+            # the first panel is composed whole, so the first frame is the ready screen; the others'
+            # tabs are labelled, their panels added just after the first paint (_mount_other_panels)
+            # and built when first shown (ProviderPanel.ensure_built)
+            with Tabbed(id="providers", initial=f"tab-{first.id}",
+                        later=[(f"tab-{p.id}", p.name) for p in self.providers[1:]],
+                        on_missing=self._mount_other_panels):
+                with Pane(first.name, id=f"tab-{first.id}"):
+                    panel = self._new_panel(first, eager=True)
+                    self.sub_title = f"{first.name} · {panel.target}"  # as _provider_tab sets it
+                    yield panel
         else:
             yield Static("No provider pack could be loaded.", id="no-providers")
         yield KeyBar()  # the footer: one line redrawn in place (Textual's Footer rebuilt ~20 widgets)
+
+    def _new_panel(self, provider, eager: bool = False):
+        from tui.widgets.provider_panel import ProviderPanel
+
+        return ProviderPanel(provider, target=self.target or self.settings.target_for(provider.id),
+                             sandbox_origin=self.sandbox_url or "", id=f"panel-{provider.id}", eager=eager)
+
+    _others_mounted = False
+
+    def _mount_other_panels(self) -> None:
+        """Add the tabs of the providers after the first (once): their panes and (unbuilt) panels
+        can be looked up as soon as this returns."""
+        if self._others_mounted or len(self.providers) < 2 or not self.screen_stack:
+            return
+        self._others_mounted = True
+        others = [(Pane(p.name, id=f"tab-{p.id}"), self._new_panel(p)) for p in self.providers[1:]]
+        self.query_one("#providers", Tabbed).add_panes(pane for pane, _ in others)
+        for pane, panel in others:
+            pane.mount(panel)
 
     def _load_providers(self) -> None:
         """Load the packs on the event loop before the first frame: a few ms from the disk cache
@@ -250,6 +266,7 @@ class PlaygroundApp(App):
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self.call_after_refresh(self._mount_other_panels)  # (before the sandbox starts: it sets their URL)
         if not self.sandbox_url:
             import asyncio
 
@@ -420,15 +437,21 @@ class PlaygroundApp(App):
         panel = self._panels.get(pid)  # (the footer asks for it about 30 times an answer)
         if panel is not None and panel.is_attached:
             return panel
-        try:
-            panel = self._panels[pid] = self.query_one(f"#panel-{pid}", ProviderPanel)
-        except Exception:
-            return None
-        return panel
+        for attempt in range(2):
+            try:
+                panel = self._panels[pid] = self.query_one(f"#panel-{pid}", ProviderPanel)
+                return panel
+            except Exception:
+                if attempt or self._others_mounted:
+                    return None
+                self._mount_other_panels()  # (a later provider asked for before the first paint added it)
+        return None
 
     def panel(self, provider_id: str):
         from tui.widgets.provider_panel import ProviderPanel
 
+        if not self._others_mounted and provider_id != (self.providers[0].id if self.providers else None):
+            self._mount_other_panels()  # (asked for before the first paint added them)
         return self.query_one(f"#panel-{provider_id}", ProviderPanel)
 
     async def show_provider(self, provider_id: str):

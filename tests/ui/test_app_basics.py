@@ -134,3 +134,22 @@ async def test_docs_pane_toggles():
         await pilot.press("ctrl+o")
         await pilot.pause()
         assert panel.query_one("#panel-switcher").current == "workspace"
+
+
+async def test_the_footer_shows_a_provider_shown_at_once_as_built_and_idle():
+    """Another provider's panel is added after the first paint and built when shown. Shown as soon
+    as the app starts, the tab's own message and show_provider both asked for the build: the footer
+    was refreshed by the one that returned before the build ended and showed an unbuilt panel's keys
+    (Send dimmed, Cancel and Send anyway offered) until something else refreshed it."""
+    from tui.widgets.key_bar import KeyBar
+
+    app = PlaygroundApp(sandbox_url=sandbox_url)
+    async with app.run_test(size=(160, 50)) as pilot:
+        panel = await app.show_provider("noosfero")
+        assert panel.built
+        for _ in range(5):
+            await pilot.pause()
+        bar = app.query_one(KeyBar)
+        enabled = {k.description: k.enabled for k in bar.keys}
+        assert enabled.get("Send") is True
+        assert "Cancel" not in bar.shown and "Send anyway" not in bar.shown

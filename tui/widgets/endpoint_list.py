@@ -273,7 +273,8 @@ class EndpointList(Vertical):
         self._shown = shown
         options = list(self._options(shown))
         ol = self.option_list
-        ol.prompt_width = max((cell_len(line) for o in options for line in o.prompt.plain.split("\n")), default=0)
+        shapes = [EndpointOptions._shape(o) for o in options]  # (kept on each option for the line map)
+        ol.prompt_width = 0 if None in shapes else max((shape[1] for shape in shapes), default=0)
         ol.set_options(options)
         first = self._first_enabled()
         if first is not None:

@@ -105,6 +105,7 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
         self.credentials: dict[str, str] = self._initial_credentials(target)
         self.built = False
         self._building = False
+        self._built_waiters: list = []  # futures of ensure_built calls made while it was building
         self._choosing = None  # the endpoint whose form is being built
         self._send_when_chosen = False
         self.held = False  # the last send was refused by the rate limit (f5 overrides)
@@ -284,18 +285,31 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
 
     async def ensure_built(self) -> None:
         """Mount the heavy children (first time the panel is shown)."""
-        if self.built or self._building:
+        if self.built:
+            return
+        if self._building:  # a build under way (the tab's own message and show_provider both ask):
+            waiter = asyncio.get_running_loop().create_future()  # return when it is built, not before
+            self._built_waiters.append(waiter)
+            await waiter
             return
         self._building = True
-        await self.query_one("#panel-loading").remove()
-        top, endpoints, switcher = self._parts()
-        # the endpoint list first, focused at once, so keys typed while the rest mounts are not lost
-        main = Horizontal(endpoints, id="panel-main")
-        await self.mount_all([top, main])
-        if getattr(self.app, "_active_id", None) == self.provider.id:
-            self.query_one("#endpoint-filter").focus()
-        await main.mount(switcher)
-        self._built()
+        try:
+            if not self.is_mounted:  # (added a moment ago, not composed yet: its placeholder is not there)
+                await self._mounted_event.wait()
+            await self.query_one("#panel-loading").remove()
+            top, endpoints, switcher = self._parts()
+            # the endpoint list first, focused at once, so keys typed while the rest mounts are not lost
+            main = Horizontal(endpoints, id="panel-main")
+            await self.mount_all([top, main])
+            if getattr(self.app, "_active_id", None) == self.provider.id:
+                self.query_one("#endpoint-filter").focus()
+            await main.mount(switcher)
+            self._built()
+        finally:  # (a build cut short, the app closing: nobody waits for it forever)
+            for waiter in self._built_waiters:
+                if not waiter.done():
+                    waiter.set_result(None)
+            self._built_waiters.clear()
 
     @work(thread=True, group="store")
     def _store_credentials(self, creds: dict) -> None:

@@ -148,16 +148,15 @@ class ResponseView(Vertical):
 
     def compose(self) -> ComposeResult:
         # What the first screen shows: the status line and the Body tab's viewer. The rest (the
-        # truncated-body bar, the filter box, the other tabs' contents) is mounted just after the
-        # first paint (mount_hidden_parts): fewer widgets to style and lay out before it.
+        # truncated-body bar, the filter box, the other tabs and their contents) is mounted just
+        # after the first paint (mount_hidden_parts): fewer widgets to style and lay out before it.
         yield Static(Content.styled("Nothing sent yet · type to find an endpoint, enter, fill the form, ctrl+s"
                                      " · F2 next provider · ctrl+p jump · F1 help", "$text-muted"),
                      id="status-line")
-        with Tabbed(id="response-tabs", initial="tab-body"):
+        with Tabbed(id="response-tabs", initial="tab-body", later=[(i, t) for t, i in _LATER_TABS],
+                    on_missing=self.mount_hidden_parts):
             with Pane("Body", id="tab-body"):
                 yield ResponseBody(id="body-viewer")
-            for title, pane_id in _LATER_TABS:
-                yield Pane(title, id=pane_id)
 
     # ---- mounted after the first paint --------------------------------------------------------
 
@@ -175,6 +174,8 @@ class ResponseView(Vertical):
             return
         self._hidden_mounted = True
         mounts = self._hidden_mounts = []
+        tabs = super().query_one("#response-tabs", Tabbed)  # (not self.query_one: that comes here)
+        mounts.append(tabs.add_panes(Pane(title, id=pane_id) for title, pane_id in _LATER_TABS))
         mounts.append(self.mount(TruncatedBar(id="truncated-bar"), after="#status-line"))  # a body cut at the cap
         mounts.append(self.query_one("#tab-body", Pane).mount(ResponseFilter(id="response-filter"),  # f6
                                                                  before="#body-viewer"))

@@ -15,7 +15,7 @@ the mouse is brightened; focusing a widget inside a hidden pane shows that pane;
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Callable, Iterable
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -228,10 +228,15 @@ class Tabbed(Widget):
         def control(self) -> Tabbed:
             return self.tabbed
 
-    def __init__(self, *, initial: str = "", **kwargs) -> None:
+    def __init__(self, *, initial: str = "", later: Iterable[tuple[str, str]] = (),
+                 on_missing: Callable[[], object] | None = None, **kwargs) -> None:
+        """`later`: (id, title) of panes added after the first paint (add_panes), labelled from the
+        start; `on_missing()` is called to add them when one is asked for before that."""
         super().__init__(**kwargs)
         self._panes: list[Pane] = []
         self._active = initial
+        self._later = list(later)
+        self._on_missing = on_missing
 
     def compose_add_child(self, widget: Widget) -> None:
         if not isinstance(widget, Pane):
@@ -244,8 +249,17 @@ class Tabbed(Widget):
             self._active = panes[0].id or ""
         for pane in panes:
             pane.display = pane.id == self._active  # set before mounting: no restyle
-        yield TabStrip([(pane.id or "", pane.title) for pane in panes], self._active)
+        yield TabStrip([(pane.id or "", pane.title) for pane in panes] + self._later, self._active)
         yield from panes
+
+    def add_panes(self, panes: Iterable[Pane]):
+        """Add panes announced with `later` (hidden unless active); returns Textual's AwaitMount.
+        They can be looked up as soon as this returns."""
+        panes = list(panes)
+        for pane in panes:
+            pane.display = pane.id == self._active
+        self._later = [(i, t) for i, t in self._later if i not in {p.id for p in panes}]
+        return self.mount_all(panes)
 
     @property
     def strip(self) -> TabStrip:
@@ -265,6 +279,9 @@ class Tabbed(Widget):
         if pane_id == self._active:
             return
         pane = next((p for p in self.panes if p.id == pane_id), None)
+        if pane is None and self._on_missing is not None and any(i == pane_id for i, _ in self._later):
+            self._on_missing()  # (asked for before it was added after the first paint)
+            pane = next((p for p in self.panes if p.id == pane_id), None)
         if pane is None:
             raise ValueError(f"no tab {pane_id!r} here")
         self._active = pane_id
