@@ -3,9 +3,10 @@
 The panels (tui/widgets/provider_panel.py) hold the logic. Start-up: the packs are loaded (from
 their disk cache, tui.core.packcache) before the first frame and the first provider's panel is
 composed with the screen, so the first painted frame is the ready screen (no loading screen
-replaced later); what it does not show (pager, docs, the hidden response tabs) is mounted just
-after it, the other panels' parts when first shown, and the embedded sandbox is started in a
-thread once the first screen is painted.
+replaced later); what it does not show (pager, docs, the hidden response tabs, the other
+providers' panes and panels, whose tab labels show from the start) is mounted just after it, the
+other panels' parts when first shown, and the embedded sandbox is started in a thread once the
+first screen is painted.
 
 Stable widget ids (snapshot tests, benchmarks and `apiplay screenshot` rely on them):
   #providers                 Tabbed (tui/widgets/tabs.py) of the provider panels; pane ids "tab-<provider id>"
