@@ -95,6 +95,33 @@ async def test_hidden_response_parts_are_mounted_after_the_first_paint():
         assert len(view.query("#headers-view, #raw-viewer, #body-tree, #response-filter")) == 4
 
 
+async def test_the_first_frame_holds_only_the_shown_tabs_and_no_search_box():
+    """The other providers' panes and the response's other panes are added after the first paint
+    (their labels show from the start); the body's search box when first opened."""
+    from tui.widgets.tabs import TabStrip
+
+    app = PlaygroundApp(sandbox_url=sandbox_url)
+
+    def look():
+        strips = [strip.tabs for strip in app.query(TabStrip)]
+        return strips, [p.id for p in app.query("Pane")], len(app.query("#json-search, ProviderPanel"))
+
+    seen = on_first_frame(app, look)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        strips, panes, others = seen[0]
+        assert [tab_id for tab_id, _ in strips[0]] == ["tab-gocache", "tab-noosfero", "tab-trackingram"]
+        assert [label for _, label in strips[1]] == ["Body", "Headers", "Tree", "Raw", "Request", "Explain"]
+        assert panes == ["tab-gocache", "tab-body"] and others == 1  # (the shown panel)
+        await pilot.pause()
+        assert len(app.query("Pane")) == 3 + 6 and len(app.query("ProviderPanel")) == 3
+        assert not app.query("#json-search")
+        app.active_panel.query_one("#json-viewer").focus()
+        await pilot.press("slash")
+        await pilot.pause()
+        assert app.focused is app.query_one("#json-search")
+
+
 async def test_the_pager_and_docs_are_mounted_after_the_first_paint_or_when_needed():
     app = PlaygroundApp(sandbox_url=sandbox_url)
     counts = on_first_frame(app, lambda: len(app.query("#pager, #docs")))
@@ -517,7 +544,7 @@ async def test_containers_their_children_cover_are_not_painted_but_everything_in
         panel.query_one("#response-tabs").active = "tab-body"
         panel.query_one("#response-filter").display = True
         panel.query_one("#truncated-bar").display = True
-        panel.query_one("#body-viewer").add_class("-searching")
+        panel.query_one("#body-viewer").action_open_search()
         await pilot.pause()
         for selector in ("#response-filter", "#truncated-bar", "#json-search", "#json-viewer"):
             assert painted(selector), selector

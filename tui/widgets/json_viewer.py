@@ -610,7 +610,8 @@ class ResponseBody(Vertical):
         self._highlight = highlight
 
     def compose(self):
-        yield LineInput(placeholder="Search (enter: find · n/N: next/previous · esc: close)", id="json-search")
+        # the search box is mounted when first opened: an Input is one of the costliest widgets to
+        # style and mount, and the first screen never shows it
         yield JsonViewer(highlight=self._highlight, id="json-viewer")
 
     @property
@@ -619,7 +620,13 @@ class ResponseBody(Vertical):
 
     @property
     def search_input(self) -> Input:
-        return self.query_one("#json-search", Input)
+        """The search box (mounted now if it was not yet: it can be written to at once)."""
+        found = self.query("#json-search")
+        if found:
+            return found.first(Input)
+        box = LineInput(placeholder="Search (enter: find · n/N: next/previous · esc: close)", id="json-search")
+        self.mount(box, before=self.viewer)
+        return box
 
     def load(self, document: Document) -> None:
         self.viewer.load(document)
@@ -631,8 +638,9 @@ class ResponseBody(Vertical):
         self.viewer.show_text(text)
 
     def action_open_search(self) -> None:
+        box = self.search_input
         self.add_class("-searching")
-        self.search_input.focus()
+        box.focus()  # (Textual focuses it once mounted: focus() waits for the message loop)
 
     def close_search(self) -> None:
         self.remove_class("-searching")
