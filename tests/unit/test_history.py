@@ -181,3 +181,35 @@ def test_switching_to_wal_waits_out_a_lock_sqlite_reports_at_once():
     with pytest.raises(sqlite3.OperationalError, match="disk"):
         _enable_wal(other, timeout_s=5)
     assert other.calls == 1
+
+
+def test_a_history_made_before_stored_bytes_is_migrated_and_keeps_its_entries():
+    """A database made by the first version (user_version 1, no stored_bytes column): every write
+    failed ("no column named stored_bytes") and history silently stopped recording. It gets the
+    column, its entries' sizes, and goes on: kept, listed, pruned by size with the new ones."""
+    import sqlite3
+
+    from tui.core.history import _SCHEMA
+
+    h = History(max_entries=1000, body_cap=10_000, max_bytes=3500)
+    old_schema = _SCHEMA.replace(",\n    stored_bytes INTEGER NOT NULL DEFAULT 0", "").replace(
+        "CREATE INDEX IF NOT EXISTS exchanges_bytes ON exchanges(id, stored_bytes);", "")
+    assert "stored_bytes" not in old_schema
+    h.path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(h.path)
+    conn.executescript(old_schema)
+    conn.execute("INSERT INTO exchanges (created_at, provider_id, target, endpoint_key, method, url, request_headers, "
+                 "request_values, status, body) VALUES (?, 'gocache', 'sandbox', 'GET /domain', 'GET', 'http://h/old', "
+                 "'[]', '{}', 200, ?)", (time.time(), b"o" * 1000))
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+
+    [old] = h.list()
+    assert old.url == "http://h/old"
+    assert h._connect().execute("SELECT stored_bytes FROM exchanges").fetchone()[0] == 1000
+    new = [h.add(make_exchange(url=f"http://h/{n}", resp_body=b"x" * 1000)) for n in range(2)]
+    assert [e.url for e in h.list()] == ["http://h/1", "http://h/0", "http://h/old"]  # 3000 <= 3500
+    h.add(make_exchange(url="http://h/2", resp_body=b"x" * 1000))
+    assert [e.url for e in h.list()] == ["http://h/2", "http://h/1", "http://h/0"]  # the oldest went first
+    assert h._connect().execute("PRAGMA user_version").fetchone()[0] == 2 and new

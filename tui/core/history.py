@@ -39,7 +39,8 @@ DEFAULT_MAX_ENTRIES = 5000
 DEFAULT_BODY_CAP = 256 * 1024
 #: Total bytes of stored bodies (request + answer) kept; the oldest entries go first.
 DEFAULT_MAX_BYTES = 64 * 2**20
-SCHEMA_VERSION = 1
+#: 2: ``stored_bytes`` (a database made at version 1 before that column existed gets it, see _migrate)
+SCHEMA_VERSION = 2
 
 #: JSON field names (and form keys) whose values are credentials, masked in stored bodies.
 SECRET_FIELDS = ("private_token", "token", "password", "password_confirmation", "tokenapi", "token_api",
@@ -75,6 +76,16 @@ CREATE TABLE IF NOT EXISTS exchanges (
 CREATE INDEX IF NOT EXISTS exchanges_provider ON exchanges(provider_id, id);
 CREATE INDEX IF NOT EXISTS exchanges_bytes ON exchanges(id, stored_bytes);
 """
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    """Bring an older history table up to the current columns, keeping every entry. (The table is
+    created as is by _SCHEMA when there is none; CREATE TABLE IF NOT EXISTS leaves an old one alone.)"""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(exchanges)")}
+    if columns and "stored_bytes" not in columns:  # added in version 2: what pruning by size counts
+        conn.execute("ALTER TABLE exchanges ADD COLUMN stored_bytes INTEGER NOT NULL DEFAULT 0")
+        conn.execute("UPDATE exchanges SET stored_bytes = COALESCE(length(request_body), 0) + "
+                     "COALESCE(length(body), 0)")
+
 
 _LIST_COLUMNS = ("id, created_at, provider_id, target, endpoint_key, method, url, content_type, request_values, "
                  "status, reason, elapsed_s, size, truncated, error, error_kind")
@@ -327,6 +338,7 @@ class History:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version < SCHEMA_VERSION:
                 conn.execute("BEGIN IMMEDIATE")
+                _migrate(conn)
                 for stmt in _SCHEMA.strip().split(";"):
                     if stmt.strip():
                         conn.execute(stmt)
