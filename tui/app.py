@@ -430,23 +430,17 @@ class PlaygroundApp(App):
 
     @property
     def active_panel(self):
-        from tui.widgets.provider_panel import ProviderPanel
-
         pid = self._active_id
         if pid is None:
             return None
         panel = self._panels.get(pid)  # (the footer asks for it about 30 times an answer)
         if panel is not None and panel.is_attached:
             return panel
-        for attempt in range(2):
-            try:
-                panel = self._panels[pid] = self.query_one(f"#panel-{pid}", ProviderPanel)
-                return panel
-            except Exception:
-                if attempt or self._others_mounted:
-                    return None
-                self._mount_other_panels()  # (a later provider asked for before the first paint added it)
-        return None
+        try:
+            panel = self._panels[pid] = self.panel(pid)
+        except Exception:
+            return None
+        return panel
 
     def panel(self, provider_id: str):
         from tui.widgets.provider_panel import ProviderPanel

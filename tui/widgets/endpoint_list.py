@@ -92,9 +92,6 @@ class EndpointOptions(OptionList):
         super().__init__(*args, **kwargs)
         self._render_width: int | None = None  # the width the cached renders were made at
         self._lines_width: int | None = None  # the width the line map was measured at
-        #: the widest line of any prompt (set with the options): at any width from this one up, no
-        #: prompt wraps, so each option's height is its number of lines
-        self.prompt_width = 0
 
     def _fit_caches(self) -> None:
         """Drop the renders and the line map if they were made at another width than the current one."""
@@ -219,10 +216,12 @@ class EndpointOptions(OptionList):
         self.refresh()
 
     def _same_heights(self, *widths: int) -> bool:
-        """True if every option has the same height at each of these widths (no prompt wraps)."""
+        """True if every option has the same height at each of these widths: no prompt wraps at
+        either (each prompt's widest line, _shape, fits)."""
         padding = self.get_component_styles("option-list--option").padding.width
         room = min(widths) - padding - self._get_left_gutter_width()
-        return bool(self.prompt_width) and room >= self.prompt_width
+        shapes = [self._shape(option) for option in self.options]
+        return bool(shapes) and None not in shapes and room >= max(shape[1] for shape in shapes)
 
 
 class EndpointList(Vertical):
@@ -273,8 +272,6 @@ class EndpointList(Vertical):
         self._shown = shown
         options = list(self._options(shown))
         ol = self.option_list
-        shapes = [EndpointOptions._shape(o) for o in options]  # (kept on each option for the line map)
-        ol.prompt_width = 0 if None in shapes else max((shape[1] for shape in shapes), default=0)
         ol.set_options(options)
         first = self._first_enabled()
         if first is not None:

@@ -105,7 +105,7 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
         self.credentials: dict[str, str] = self._initial_credentials(target)
         self.built = False
         self._building = False
-        self._built_waiters: list = []  # futures of ensure_built calls made while it was building
+        self._build_ended = asyncio.Event()  # set when a build ends (ensure_built calls made meanwhile wait)
         self._choosing = None  # the endpoint whose form is being built
         self._send_when_chosen = False
         self.held = False  # the last send was refused by the rate limit (f5 overrides)
@@ -288,9 +288,7 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
         if self.built:
             return
         if self._building:  # a build under way (the tab's own message and show_provider both ask):
-            waiter = asyncio.get_running_loop().create_future()  # return when it is built, not before
-            self._built_waiters.append(waiter)
-            await waiter
+            await self._build_ended.wait()  # return when it is built, not before
             return
         self._building = True
         try:
@@ -306,10 +304,7 @@ class ProviderPanel(ResponseActions, Vertical):  # ResponseActions: filter, copy
             await main.mount(switcher)
             self._built()
         finally:  # (a build cut short, the app closing: nobody waits for it forever)
-            for waiter in self._built_waiters:
-                if not waiter.done():
-                    waiter.set_result(None)
-            self._built_waiters.clear()
+            self._build_ended.set()
 
     @work(thread=True, group="store")
     def _store_credentials(self, creds: dict) -> None:

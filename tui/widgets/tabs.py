@@ -290,10 +290,6 @@ class Tabbed(Widget):
         self.strip.show_active(pane_id)
         self.post_message(self.TabActivated(self, pane))
 
-    @property
-    def active_pane(self) -> Pane | None:
-        return next((p for p in self.panes if p.id == self._active), None)
-
     def on_tab_strip_selected(self, event: TabStrip.Selected) -> None:
         if event.strip.parent is self:
             event.stop()
